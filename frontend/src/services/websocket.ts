@@ -1,0 +1,367 @@
+/**
+ * The one live connection to the server's /ws (CONTRACT.md section 4): heartbeat, reconnect with
+ * backoff, resume from the last seen `seq`, and duplicate suppression. Components subscribe to it;
+ * they never open sockets of their own.
+ */
+import {
+  PING_INTERVAL_MS,
+  RECONNECT_BASE_MS,
+  RECONNECT_MAX_MS,
+  SILENCE_TIMEOUT_MS,
+  STABLE_CONNECTION_MS,
+  WEBSOCKET_PATH,
+  type AssetStatus,
+} from '../contract';
+import type { Asset } from './api';
+
+export type ConnectionState = 'connecting' | 'connected' | 'reconnecting' | 'offline';
+
+export interface ProcessingUpdate {
+  asset_id: number;
+  progress?: number;
+  stage?: string | null;
+  status?: AssetStatus;
+  error?: string | null;
+  thumbnail_url?: string | null;
+  [key: string]: unknown;
+}
+
+export type ServerMessage =
+  | { type: 'connection'; data: Record<string, unknown> }
+  | { type: 'pong' }
+  | { type: 'processing_update'; seq: number | null; data: ProcessingUpdate }
+  | { type: 'snapshot'; seq: number | null; data: { assets: Asset[] } }
+  | { type: 'error'; data: { error: string } };
+
+/** The part of the browser WebSocket this service uses, so tests can hand in a fake. */
+export interface SocketLike {
+  readonly readyState: number;
+  onopen: ((event: Event) => void) | null;
+  onclose: ((event: CloseEvent) => void) | null;
+  onerror: ((event: Event) => void) | null;
+  onmessage: ((event: MessageEvent) => void) | null;
+  send(data: string): void;
+  close(code?: number, reason?: string): void;
+}
+
+export interface Timers {
+  setTimeout(callback: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+  setInterval(callback: () => void, ms: number): unknown;
+  clearInterval(handle: unknown): void;
+}
+
+export interface LiveConnectionOptions {
+  url?: string;
+  createSocket?: (url: string) => SocketLike;
+  timers?: Timers;
+  /** Returns [0, 1); drives the reconnect jitter. */
+  random?: () => number;
+  now?: () => number;
+  /** Where to listen for the browser's online/offline events; null to not listen. */
+  network?: Pick<Window, 'addEventListener' | 'removeEventListener'> | null;
+  isOnline?: () => boolean;
+  pingIntervalMs?: number;
+  silenceTimeoutMs?: number;
+  backoffBaseMs?: number;
+  backoffMaxMs?: number;
+  stableConnectionMs?: number;
+}
+
+const OPEN = 1;
+
+/**
+ * Full jitter (a uniform draw over the whole window) keeps many browsers from reconnecting in
+ * step after a server restart; the window doubles per failed attempt up to the cap.
+ */
+export function backoffDelay(attempt: number, baseMs: number, maxMs: number, random: () => number): number {
+  const window = Math.min(maxMs, baseMs * 2 ** Math.max(0, attempt));
+  return Math.floor(random() * window);
+}
+
+export function defaultSocketUrl(location: Pick<Location, 'protocol' | 'host'> = window.location): string {
+  const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
+  return `${scheme}://${location.host}${WEBSOCKET_PATH}`;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function seqOf(message: Record<string, unknown>): number | null {
+  return typeof message.seq === 'number' && Number.isFinite(message.seq) ? message.seq : null;
+}
+
+/** Validates one frame into a ServerMessage; anything else is dropped (null). */
+export function parseServerMessage(raw: unknown): ServerMessage | null {
+  if (typeof raw !== 'string') return null;
+  let message: unknown;
+  try {
+    message = JSON.parse(raw);
+  } catch {
+    return null;
+  }
+  if (!isRecord(message) || typeof message.type !== 'string') return null;
+  const data = isRecord(message.data) ? message.data : {};
+  switch (message.type) {
+    case 'connection':
+      return { type: 'connection', data };
+    case 'pong':
+      return { type: 'pong' };
+    case 'processing_update':
+      if (typeof data.asset_id !== 'number') return null;
+      return { type: 'processing_update', seq: seqOf(message), data: data as ProcessingUpdate };
+    case 'snapshot':
+      return {
+        type: 'snapshot',
+        seq: seqOf(message),
+        data: { assets: Array.isArray(data.assets) ? (data.assets as Asset[]) : [] },
+      };
+    case 'error':
+      return { type: 'error', data: { error: typeof data.error === 'string' ? data.error : 'Unknown error' } };
+    default:
+      return null;
+  }
+}
+
+type MessageListener = (message: ServerMessage) => void;
+type StateListener = (state: ConnectionState) => void;
+
+const browserTimers: Timers = {
+  setTimeout: (callback, ms) => globalThis.setTimeout(callback, ms),
+  clearTimeout: (handle) => globalThis.clearTimeout(handle as ReturnType<typeof setTimeout>),
+  setInterval: (callback, ms) => globalThis.setInterval(callback, ms),
+  clearInterval: (handle) => globalThis.clearInterval(handle as ReturnType<typeof setInterval>),
+};
+
+export class LiveConnection {
+  private readonly url: string;
+  private readonly createSocket: (url: string) => SocketLike;
+  private readonly timers: Timers;
+  private readonly random: () => number;
+  private readonly now: () => number;
+  private readonly network: LiveConnectionOptions['network'];
+  private readonly isOnline: () => boolean;
+  private readonly pingIntervalMs: number;
+  private readonly silenceTimeoutMs: number;
+  private readonly backoffBaseMs: number;
+  private readonly backoffMaxMs: number;
+  private readonly stableConnectionMs: number;
+
+  private socket: SocketLike | null = null;
+  private currentState: ConnectionState = 'offline';
+  private started = false;
+  private everConnected = false;
+  private attempt = 0;
+  private openedAt = 0;
+  private lastFrameAt = 0;
+  private highestSeq: number | null = null;
+  private reconnectTimer: unknown = null;
+  private pingTimer: unknown = null;
+  private readonly messageListeners = new Set<MessageListener>();
+  private readonly stateListeners = new Set<StateListener>();
+
+  constructor(options: LiveConnectionOptions = {}) {
+    this.url = options.url ?? defaultSocketUrl();
+    this.createSocket = options.createSocket ?? ((url) => new WebSocket(url));
+    this.timers = options.timers ?? browserTimers;
+    this.random = options.random ?? Math.random;
+    this.now = options.now ?? Date.now;
+    this.network = options.network === undefined ? (typeof window === 'undefined' ? null : window) : options.network;
+    this.isOnline = options.isOnline ?? (() => (typeof navigator === 'undefined' ? true : navigator.onLine !== false));
+    this.pingIntervalMs = options.pingIntervalMs ?? PING_INTERVAL_MS;
+    this.silenceTimeoutMs = options.silenceTimeoutMs ?? SILENCE_TIMEOUT_MS;
+    this.backoffBaseMs = options.backoffBaseMs ?? RECONNECT_BASE_MS;
+    this.backoffMaxMs = options.backoffMaxMs ?? RECONNECT_MAX_MS;
+    this.stableConnectionMs = options.stableConnectionMs ?? STABLE_CONNECTION_MS;
+  }
+
+  get state(): ConnectionState {
+    return this.currentState;
+  }
+
+  /** The highest `seq` seen so far, or null before the first sequenced message. */
+  get lastSeq(): number | null {
+    return this.highestSeq;
+  }
+
+  start(): void {
+    if (this.started) return;
+    this.started = true;
+    this.network?.addEventListener('online', this.handleOnline);
+    this.network?.addEventListener('offline', this.handleOffline);
+    if (!this.isOnline()) {
+      this.setState('offline');
+      return;
+    }
+    this.connect();
+  }
+
+  stop(): void {
+    if (!this.started) return;
+    this.started = false;
+    this.network?.removeEventListener('online', this.handleOnline);
+    this.network?.removeEventListener('offline', this.handleOffline);
+    this.clearReconnect();
+    this.dropSocket();
+    this.setState('offline');
+  }
+
+  subscribe(listener: MessageListener): () => void {
+    this.messageListeners.add(listener);
+    return () => this.unsubscribe(listener);
+  }
+
+  unsubscribe(listener: MessageListener): void {
+    this.messageListeners.delete(listener);
+  }
+
+  subscribeState(listener: StateListener): () => void {
+    this.stateListeners.add(listener);
+    return () => this.unsubscribeState(listener);
+  }
+
+  unsubscribeState(listener: StateListener): void {
+    this.stateListeners.delete(listener);
+  }
+
+  private setState(next: ConnectionState): void {
+    if (next === this.currentState) return;
+    this.currentState = next;
+    for (const listener of [...this.stateListeners]) listener(next);
+  }
+
+  private connect(): void {
+    this.clearReconnect();
+    this.setState(this.everConnected || this.attempt > 0 ? 'reconnecting' : 'connecting');
+    let socket: SocketLike;
+    try {
+      socket = this.createSocket(this.url);
+    } catch {
+      this.scheduleReconnect();
+      return;
+    }
+    this.socket = socket;
+    socket.onopen = () => {
+      if (this.socket !== socket) return;
+      this.everConnected = true;
+      this.openedAt = this.now();
+      this.lastFrameAt = this.openedAt;
+      this.setState('connected');
+      if (this.highestSeq !== null) {
+        this.sendJson({ type: 'resume', data: { last_seq: this.highestSeq } });
+      }
+      this.pingTimer = this.timers.setInterval(this.heartbeat, this.pingIntervalMs);
+    };
+    socket.onmessage = (event: MessageEvent) => {
+      if (this.socket !== socket) return;
+      this.lastFrameAt = this.now();
+      this.handleFrame(event.data);
+    };
+    socket.onerror = () => {
+      // The close event that follows decides what to do; an error alone carries no reason.
+    };
+    socket.onclose = () => {
+      if (this.socket !== socket) return;
+      this.handleLoss();
+    };
+  }
+
+  private readonly heartbeat = (): void => {
+    if (this.now() - this.lastFrameAt > this.silenceTimeoutMs) {
+      // Half-open connection (laptop slept, proxy dropped it): no close event will come, so end it.
+      this.handleLoss();
+      return;
+    }
+    this.sendJson({ type: 'ping' });
+  };
+
+  private handleLoss(): void {
+    const wasOpen = this.openedAt > 0;
+    if (wasOpen && this.now() - this.openedAt >= this.stableConnectionMs) this.attempt = 0;
+    this.dropSocket();
+    if (!this.started) return;
+    if (!this.isOnline()) {
+      this.setState('offline');
+      return;
+    }
+    this.scheduleReconnect();
+  }
+
+  private scheduleReconnect(): void {
+    this.setState('reconnecting');
+    const delay = backoffDelay(this.attempt, this.backoffBaseMs, this.backoffMaxMs, this.random);
+    this.attempt += 1;
+    this.reconnectTimer = this.timers.setTimeout(() => {
+      this.reconnectTimer = null;
+      if (this.started) this.connect();
+    }, delay);
+  }
+
+  private clearReconnect(): void {
+    if (this.reconnectTimer !== null) {
+      this.timers.clearTimeout(this.reconnectTimer);
+      this.reconnectTimer = null;
+    }
+  }
+
+  private dropSocket(): void {
+    if (this.pingTimer !== null) {
+      this.timers.clearInterval(this.pingTimer);
+      this.pingTimer = null;
+    }
+    const socket = this.socket;
+    this.socket = null;
+    this.openedAt = 0;
+    if (socket) {
+      socket.onopen = null;
+      socket.onmessage = null;
+      socket.onclose = null;
+      socket.onerror = null;
+      try {
+        socket.close();
+      } catch {
+        // Already closed or never opened: nothing to release.
+      }
+    }
+  }
+
+  private sendJson(message: unknown): void {
+    if (this.socket && this.socket.readyState === OPEN) this.socket.send(JSON.stringify(message));
+  }
+
+  private handleFrame(raw: unknown): void {
+    const message = parseServerMessage(raw);
+    if (!message) return;
+    if (message.type === 'connection') {
+      // A server whose sequence restarted (its retained log was wiped) says so by announcing a
+      // lower seq; without this the client would ignore every update from then on.
+      const announced = message.data.seq ?? message.data.last_seq;
+      if (typeof announced === 'number' && this.highestSeq !== null && announced < this.highestSeq) {
+        this.highestSeq = announced;
+      }
+    }
+    if (message.type === 'processing_update' && message.seq !== null) {
+      if (this.highestSeq !== null && message.seq <= this.highestSeq) return;
+      this.highestSeq = message.seq;
+    }
+    if (message.type === 'snapshot' && message.seq !== null) {
+      // A snapshot is a full resync: applied even if its seq is not newer, and it moves the mark on.
+      this.highestSeq = this.highestSeq === null ? message.seq : Math.max(this.highestSeq, message.seq);
+    }
+    for (const listener of [...this.messageListeners]) listener(message);
+  }
+
+  private readonly handleOnline = (): void => {
+    if (!this.started) return;
+    this.attempt = 0;
+    if (!this.socket) this.connect();
+  };
+
+  private readonly handleOffline = (): void => {
+    if (!this.started) return;
+    this.clearReconnect();
+    this.dropSocket();
+    this.setState('offline');
+  };
+}
