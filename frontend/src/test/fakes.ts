@@ -1,0 +1,127 @@
+/** Test doubles: a manual clock that implements the injected Timers, a scripted WebSocket, and asset factories. */
+import type { Asset } from '../services/api';
+import type { SocketLike, Timers } from '../services/websocket';
+
+interface Scheduled {
+  id: number;
+  at: number;
+  every: number | null;
+  callback: () => void;
+}
+
+export class ManualClock implements Timers {
+  now = 0;
+  private nextId = 1;
+  private tasks = new Map<number, Scheduled>();
+
+  setTimeout(callback: () => void, ms: number): number {
+    const id = this.nextId++;
+    this.tasks.set(id, { id, at: this.now + ms, every: null, callback });
+    return id;
+  }
+
+  setInterval(callback: () => void, ms: number): number {
+    const id = this.nextId++;
+    this.tasks.set(id, { id, at: this.now + ms, every: ms, callback });
+    return id;
+  }
+
+  clearTimeout(handle: unknown): void {
+    this.tasks.delete(handle as number);
+  }
+
+  clearInterval(handle: unknown): void {
+    this.tasks.delete(handle as number);
+  }
+
+  /** Delays of the one-shot timers now pending, relative to now. */
+  pendingTimeouts(): number[] {
+    return [...this.tasks.values()].filter((task) => task.every === null).map((task) => task.at - this.now);
+  }
+
+  pendingIntervals(): number {
+    return [...this.tasks.values()].filter((task) => task.every !== null).length;
+  }
+
+  advance(ms: number): void {
+    const end = this.now + ms;
+    for (;;) {
+      const due = [...this.tasks.values()].filter((task) => task.at <= end).sort((a, b) => a.at - b.at || a.id - b.id)[0];
+      if (!due) break;
+      this.now = due.at;
+      if (due.every === null) this.tasks.delete(due.id);
+      else due.at += due.every;
+      due.callback();
+    }
+    this.now = end;
+  }
+}
+
+export class FakeSocket implements SocketLike {
+  static instances: FakeSocket[] = [];
+  readyState = 0;
+  sent: unknown[] = [];
+  closed = false;
+  onopen: ((event: Event) => void) | null = null;
+  onclose: ((event: CloseEvent) => void) | null = null;
+  onerror: ((event: Event) => void) | null = null;
+  onmessage: ((event: MessageEvent) => void) | null = null;
+
+  constructor(readonly url: string) {
+    FakeSocket.instances.push(this);
+  }
+
+  static latest(): FakeSocket {
+    const socket = FakeSocket.instances[FakeSocket.instances.length - 1];
+    if (!socket) throw new Error('no socket was created');
+    return socket;
+  }
+
+  send(data: string): void {
+    this.sent.push(JSON.parse(data));
+  }
+
+  close(): void {
+    this.closed = true;
+    this.readyState = 3;
+  }
+
+  serverOpens(): void {
+    this.readyState = 1;
+    this.onopen?.(new Event('open'));
+  }
+
+  serverSends(message: unknown): void {
+    this.onmessage?.(new MessageEvent('message', { data: typeof message === 'string' ? message : JSON.stringify(message) }));
+  }
+
+  serverCloses(): void {
+    this.readyState = 3;
+    this.onclose?.(new CloseEvent('close', { code: 1006 }));
+  }
+}
+
+export function makeAsset(overrides: Partial<Asset> = {}): Asset {
+  return {
+    id: 1,
+    title: 'Beach',
+    file_path: 'holiday/beach.jpg',
+    mime_type: 'image/jpeg',
+    file_size: 5_242_880,
+    checksum: null,
+    created_at: '2026-01-01T10:00:00Z',
+    updated_at: '2026-01-01T10:00:00Z',
+    status: 'ready',
+    processing: { stage: null, progress: 100, error: null },
+    media_metadata: { width: 6000, height: 4000, thumbnail_url: '/thumbnails/1.jpg' },
+    ...overrides,
+  };
+}
+
+export function jsonResponse(body: unknown, status = 200, statusText = 'OK'): Response {
+  return new Response(body === undefined ? null : JSON.stringify(body), {
+    status,
+    statusText,
+    headers: { 'Content-Type': 'application/json' },
+  });
+}
