@@ -1,0 +1,1 @@
+"""The REST API for assets (/api/v1/assets)."""

@@ -1,0 +1,1 @@
+"""Health: one check per component, and the endpoints that report them."""

@@ -1,0 +1,9 @@
+"""App config for health checks."""
+
+from __future__ import annotations
+
+from django.apps import AppConfig
+
+
+class HealthConfig(AppConfig):
+    name = "health"

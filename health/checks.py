@@ -1,0 +1,115 @@
+"""One function per component; each returns its own status and figures, fast, never raising."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import psutil
+import redis
+from django.db import connection
+
+from mam.config import Config
+
+HEALTHY, DEGRADED, UNHEALTHY = "healthy", "degraded", "unhealthy"
+# Health answers must arrive in well under a second even when Redis is gone.
+REDIS_TIMEOUT = 0.3
+MIN_FREE_DISK_BYTES = 512 * 1024**2
+MEMORY_DEGRADED_PERCENT = 90.0
+
+
+@dataclass
+class ComponentHealth:
+    status: str
+    critical: bool = True
+    details: dict[str, Any] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"status": self.status, **self.details}
+
+
+def _ms(since: float) -> float:
+    return round((time.perf_counter() - since) * 1000, 2)
+
+
+def check_database() -> ComponentHealth:
+    started = time.perf_counter()
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception as exc:
+        return ComponentHealth(UNHEALTHY, details={"error": type(exc).__name__})
+    return ComponentHealth(
+        HEALTHY, details={"vendor": connection.vendor, "latency_ms": _ms(started)}
+    )
+
+
+def redis_probe_client() -> redis.Redis:
+    return redis.Redis.from_url(
+        Config.REDIS_URL, socket_timeout=REDIS_TIMEOUT, socket_connect_timeout=REDIS_TIMEOUT
+    )
+
+
+def check_redis() -> ComponentHealth:
+    started = time.perf_counter()
+    try:
+        client = redis_probe_client()
+        client.ping()
+        info = client.info("memory")
+    except redis.RedisError as exc:
+        return ComponentHealth(UNHEALTHY, details={"error": type(exc).__name__})
+    return ComponentHealth(
+        HEALTHY,
+        details={"latency_ms": _ms(started), "used_memory_bytes": info.get("used_memory")},
+    )
+
+
+def check_filesystem() -> ComponentHealth:
+    media, data = Config.MEDIA_BASE_PATH, Config.DATA_DIR
+    media_ok = media.is_dir() and os.access(media, os.R_OK | os.X_OK)
+    try:
+        Config.THUMBNAIL_DIR.mkdir(parents=True, exist_ok=True)
+        data_ok = os.access(data, os.W_OK) and os.access(Config.THUMBNAIL_DIR, os.W_OK)
+    except OSError:
+        data_ok = False
+    try:
+        free = shutil.disk_usage(data).free
+    except OSError:
+        free = 0
+    if not (media_ok and data_ok):
+        status = UNHEALTHY
+    elif free < MIN_FREE_DISK_BYTES:
+        status = DEGRADED
+    else:
+        status = HEALTHY
+    return ComponentHealth(
+        status,
+        details={"media_readable": media_ok, "data_writable": data_ok, "free_disk_bytes": free},
+    )
+
+
+def check_memory() -> ComponentHealth:
+    memory = psutil.virtual_memory()
+    process = psutil.Process()
+    status = DEGRADED if memory.percent >= MEMORY_DEGRADED_PERCENT else HEALTHY
+    return ComponentHealth(
+        status,
+        critical=False,
+        details={
+            "used_percent": memory.percent,
+            "available_bytes": memory.available,
+            "process_rss_bytes": process.memory_info().rss,
+        },
+    )
+
+
+def overall(components: dict[str, ComponentHealth]) -> str:
+    if any(c.status == UNHEALTHY and c.critical for c in components.values()):
+        return UNHEALTHY
+    if any(c.status != HEALTHY for c in components.values()):
+        return DEGRADED
+    return HEALTHY

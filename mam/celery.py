@@ -1,0 +1,60 @@
+"""The Celery app: Redis broker, JSON only, late acks, one task at a time per worker process."""
+
+from __future__ import annotations
+
+import os
+import resource
+from typing import Any
+
+from celery import Celery
+from celery.signals import worker_process_init
+
+from mam.config import Config
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mam.settings")
+
+MEDIA_QUEUE = "media"
+MAINTENANCE_QUEUE = "maintenance"
+
+app = Celery("mam")
+app.conf.update(
+    broker_url=Config.REDIS_URL,
+    broker_connection_retry_on_startup=True,
+    # A message is acknowledged only when its task has finished, and handed out again if the
+    # worker dies, or after the visibility timeout, which must exceed the longest task.
+    broker_transport_options={
+        "visibility_timeout": max(3600, Config.TASK_TIME_LIMIT * 4),
+        "global_keyprefix": "",
+    },
+    task_acks_late=True,
+    task_reject_on_worker_lost=True,
+    worker_prefetch_multiplier=1,
+    task_ignore_result=True,
+    task_serializer="json",
+    accept_content=["json"],
+    result_serializer="json",
+    task_default_queue=MEDIA_QUEUE,
+    task_routes={"assets.reconcile_stuck_assets": {"queue": MAINTENANCE_QUEUE}},
+    task_soft_time_limit=Config.TASK_SOFT_TIME_LIMIT,
+    task_time_limit=Config.TASK_TIME_LIMIT,
+    worker_concurrency=Config.WORKER_CONCURRENCY,
+    worker_hijack_root_logger=False,
+    worker_max_memory_per_child=Config.DECODER_MEMORY_BYTES // 1024,
+    timezone="UTC",
+    beat_schedule={
+        "reconcile-stuck-assets": {
+            "task": "assets.reconcile_stuck_assets",
+            "schedule": float(Config.RECONCILE_EVERY_SECONDS),
+        }
+    },
+)
+app.autodiscover_tasks(["assets"])
+
+
+@worker_process_init.connect
+def limit_worker_memory(**_: Any) -> None:
+    """Cap each worker process's address space: a hostile image cannot take the host down."""
+    limit = Config.DECODER_MEMORY_BYTES + 2 * 1024**3
+    _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    if hard == resource.RLIM_INFINITY or hard > limit:
+        resource.setrlimit(resource.RLIMIT_AS, (limit, hard))

@@ -1,0 +1,158 @@
+"""Django settings: built from Config only (nothing here reads the environment itself)."""
+
+from __future__ import annotations
+
+import sys
+
+import dj_database_url
+
+from mam.config import BASE_DIR, Config, ConfigError
+from mam.logging import logging_config
+
+try:
+    Config.validate()
+except ConfigError as exc:  # one line, then stop: CONTRACT.md section 1
+    sys.stderr.write(f"mam: refusing to start: {exc}\n")
+    raise SystemExit(2) from None
+Config.ensure_directories()
+
+DEBUG = Config.DEBUG
+SECRET_KEY = Config.SECRET_KEY
+ALLOWED_HOSTS = Config.ALLOWED_HOSTS
+ROOT_URLCONF = "mam.urls"
+ASGI_APPLICATION = "mam.asgi.application"
+WSGI_APPLICATION = None
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+APPEND_SLASH = False
+USE_TZ = True
+TIME_ZONE = "UTC"
+LANGUAGE_CODE = "en-us"
+USE_I18N = False
+
+INSTALLED_APPS = [
+    "daphne",
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "corsheaders",
+    "rest_framework",
+    "django_filters",
+    "drf_spectacular",
+    "channels",
+    "assets",
+    "health",
+]
+
+MIDDLEWARE = [
+    "mam.middleware.ContractErrorMiddleware",
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "corsheaders.middleware.CorsMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ]
+        },
+    }
+]
+
+if Config.DATABASE_URL:
+    DATABASES = {"default": dj_database_url.parse(Config.DATABASE_URL, conn_max_age=60)}
+else:
+    # SQLite is shared by the web process and the workers: WAL so readers never block the
+    # writer, IMMEDIATE so a writer takes the lock up front instead of failing on upgrade,
+    # and a busy timeout so short write bursts queue instead of raising "database is locked".
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": Config.DATA_DIR / "mam.db",
+            "OPTIONS": {
+                "transaction_mode": "IMMEDIATE",
+                "timeout": 30,
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            },
+        }
+    }
+
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+STATIC_URL = "/static/"
+STATIC_ROOT = BASE_DIR / "staticfiles"
+# The built React UI (frontend/dist) is served at "/" by WhiteNoise; its hashed assets forever.
+WHITENOISE_ROOT = Config.FRONTEND_DIST if Config.FRONTEND_DIST.is_dir() else None
+WHITENOISE_INDEX_FILE = True
+WHITENOISE_IMMUTABLE_FILE_TEST = r"^.+/assets/.+[.-][0-9a-zA-Z_-]{8,}\..+$"
+
+# Uploads: anything larger than UPLOAD_MEMORY_BYTES is streamed to a temporary file next to
+# its destination, so the final move is a rename on the same filesystem.
+FILE_UPLOAD_MAX_MEMORY_SIZE = Config.UPLOAD_MEMORY_BYTES
+FILE_UPLOAD_TEMP_DIR = str(Config.MEDIA_BASE_PATH / Config.UPLOAD_SUBDIR / ".incoming")
+FILE_UPLOAD_HANDLERS = [
+    "assets.uploads.SizeLimitUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+FILE_UPLOAD_PERMISSIONS = 0o644
+
+CSRF_FAILURE_VIEW = "mam.errors.csrf_failure"
+CORS_ALLOWED_ORIGINS = Config.CORS_ORIGINS
+CORS_URLS_REGEX = r"^/(api|thumbnails)/.*$"
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "UNAUTHENTICATED_USER": None,
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [
+        "rest_framework.parsers.JSONParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_PAGINATION_CLASS": "assets.api.pagination.AssetPagination",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "mam.errors.api_exception_handler",
+    "DEFAULT_THROTTLE_RATES": {"thumbnails": Config.THUMBNAIL_RATE},
+    "DATETIME_FORMAT": "%Y-%m-%dT%H:%M:%S.%fZ",
+}
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "MAM API",
+    "DESCRIPTION": "Media asset management: register local media, watch it being processed.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+}
+
+CHANNEL_LAYERS = {
+    "default": {
+        "BACKEND": "channels_redis.core.RedisChannelLayer",
+        "CONFIG": {
+            "hosts": [Config.REDIS_URL],
+            "prefix": f"{Config.REDIS_PREFIX}:asgi",
+            "capacity": Config.CHANNEL_CAPACITY,
+            "expiry": Config.CHANNEL_EXPIRY,
+            "group_expiry": 86400,
+        },
+    }
+}
+
+LOGGING = logging_config(Config.LOG_DIR, debug=Config.DEBUG)

@@ -1,0 +1,40 @@
+"""URLs: the API under /api/v1, thumbnails, metrics, the admin, and the UI at /."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.http import HttpRequest, HttpResponse
+from django.urls import include, path, re_path
+from django.views.decorators.csrf import csrf_exempt
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from assets.api.views import ThumbnailView
+from mam import errors
+from mam.frontend import index
+
+handler400 = errors.handler400
+handler403 = errors.handler403
+handler404 = errors.handler404
+handler500 = errors.handler500
+
+
+@csrf_exempt
+def api_not_found(request: HttpRequest, rest: str = "") -> HttpResponse:
+    """Unknown routes under /api answer the contract's 404 body, even with DEBUG on."""
+    return errors.handler404(request)
+
+
+api_v1 = [
+    path("", include("assets.api.urls")),
+    path("health/", include("health.urls")),
+    re_path(r"^schema/?$", SpectacularAPIView.as_view(), name="schema"),
+    re_path(r"^docs/?$", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
+]
+
+urlpatterns = [
+    path("api/v1/", include(api_v1)),
+    re_path(r"^api(?:/(?P<rest>.*))?$", api_not_found),
+    re_path(r"^thumbnails/(?P<name>[^/]+)/?$", ThumbnailView.as_view(), name="thumbnail"),
+    path("admin/", admin.site.urls),
+    re_path(r"^$", index, name="index"),
+]
