@@ -11,4 +11,7 @@ django_asgi_app = get_asgi_application()
 
 from channels.routing import ProtocolTypeRouter  # noqa: E402 - needs Django set up first
 
+from mam.system_log import log_startup  # noqa: E402
+
+log_startup("web")
 application = ProtocolTypeRouter({"http": django_asgi_app})

@@ -7,7 +7,7 @@ import resource
 from typing import Any
 
 from celery import Celery
-from celery.signals import worker_process_init
+from celery.signals import worker_process_init, worker_ready, worker_shutdown
 
 from mam.config import Config
 
@@ -58,3 +58,18 @@ def limit_worker_memory(**_: Any) -> None:
     _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
     if hard == resource.RLIM_INFINITY or hard > limit:
         resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+
+
+@worker_ready.connect
+def announce_worker_ready(sender: Any = None, **_: Any) -> None:
+    from mam.system_log import log_event, log_startup
+
+    log_startup("worker")
+    log_event("worker_ready", hostname=getattr(sender, "hostname", "?"))
+
+
+@worker_shutdown.connect
+def announce_worker_shutdown(sender: Any = None, **_: Any) -> None:
+    from mam.system_log import log_event
+
+    log_event("worker_shutdown", hostname=getattr(sender, "hostname", "?"))
