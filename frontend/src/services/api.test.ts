@@ -28,7 +28,8 @@ afterEach(() => {
 function lastCall(): { url: string; init: RequestInit } {
   const call = fetchMock.mock.calls[fetchMock.mock.calls.length - 1];
   if (!call) throw new Error('fetch was not called');
-  return { url: String(call[0]), init: call[1] ?? {} };
+  const input = call[0];
+  return { url: input instanceof Request ? input.url : input.toString(), init: call[1] ?? {} };
 }
 
 describe('buildQuery', () => {
@@ -59,10 +60,10 @@ describe('requests', () => {
     const { url, init } = lastCall();
     expect(url).toBe('/api/v1/assets');
     expect(init.method).toBe('POST');
-    expect(JSON.parse(String(init.body))).toEqual({ file_path: 'holiday/beach.jpg' });
+    expect(JSON.parse(init.body as string)).toEqual({ file_path: 'holiday/beach.jpg' });
     expect((init.headers as Record<string, string>)['Content-Type']).toBe('application/json');
     await registerPath('a.png', 'Sunset');
-    expect(JSON.parse(String(lastCall().init.body))).toEqual({ file_path: 'a.png', title: 'Sunset' });
+    expect(JSON.parse(lastCall().init.body as string)).toEqual({ file_path: 'a.png', title: 'Sunset' });
   });
 
   it('renames with PATCH, reprocesses with POST, deletes with DELETE', async () => {
