@@ -3,6 +3,7 @@ import { jsonResponse, makeAsset } from '../test/fakes';
 import {
   ApiError,
   buildQuery,
+  csrfToken,
   deleteAsset,
   errorFromResponse,
   getAsset,
@@ -118,6 +119,20 @@ describe('requests', () => {
     fetchMock.mockResolvedValue(jsonResponse({ queued: 3, workers: 0 }, 503, 'Service Unavailable'));
     await expect(healthProcessing()).resolves.toEqual({ ok: false, httpStatus: 503, body: { queued: 3, workers: 0 } });
     expect(lastCall().url).toBe('/api/v1/health/processing');
+  });
+});
+
+describe('csrfToken', () => {
+  it('reads Django\'s csrftoken cookie and sends it on unsafe requests only', async () => {
+    expect(csrfToken('a=1; csrftoken=abc%3D; b=2')).toBe('abc=');
+    expect(csrfToken('sessionid=x')).toBeNull();
+    document.cookie = 'csrftoken=tok123';
+    fetchMock.mockImplementation(() => Promise.resolve(jsonResponse(makeAsset())));
+    await getAsset(1);
+    expect((lastCall().init.headers as Record<string, string>)['X-CSRFToken']).toBeUndefined();
+    await renameAsset(1, 'x');
+    expect((lastCall().init.headers as Record<string, string>)['X-CSRFToken']).toBe('tok123');
+    document.cookie = 'csrftoken=; expires=Thu, 01 Jan 1970 00:00:00 GMT';
   });
 });
 

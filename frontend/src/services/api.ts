@@ -129,6 +129,20 @@ export function buildQuery(params: ListParams): string {
   return query ? `?${query}` : '';
 }
 
+/**
+ * Django's CSRF token from its cookie, when there is one: a browser that is also logged in to the
+ * admin sends a session cookie, and then Django requires the token on every unsafe request.
+ */
+export function csrfToken(cookies: string = typeof document === 'undefined' ? '' : document.cookie): string | null {
+  for (const part of cookies.split(';')) {
+    const [name, ...rest] = part.trim().split('=');
+    if (name === 'csrftoken') return decodeURIComponent(rest.join('='));
+  }
+  return null;
+}
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
 const UNREACHABLE = 'Could not reach the MAM server. Check that it is running and try again.';
 
 interface RequestOptions {
@@ -138,7 +152,10 @@ interface RequestOptions {
 }
 
 async function send(path: string, options: RequestOptions): Promise<Response> {
+  const method = options.method ?? 'GET';
   const headers: Record<string, string> = { Accept: 'application/json' };
+  const token = SAFE_METHODS.has(method) ? null : csrfToken();
+  if (token) headers['X-CSRFToken'] = token;
   let body: string | undefined;
   if (options.json !== undefined) {
     headers['Content-Type'] = 'application/json';
@@ -146,7 +163,7 @@ async function send(path: string, options: RequestOptions): Promise<Response> {
   }
   try {
     return await fetch(`${API_PREFIX}${path}`, {
-      method: options.method ?? 'GET',
+      method,
       headers,
       body,
       signal: options.signal,
@@ -258,6 +275,8 @@ export function uploadFile(
 
     xhr.open('POST', `${API_PREFIX}/assets`);
     xhr.setRequestHeader('Accept', 'application/json');
+    const token = csrfToken();
+    if (token) xhr.setRequestHeader('X-CSRFToken', token);
     xhr.upload.onprogress = (event: ProgressEvent) => {
       onProgress?.({
         loaded: event.loaded,
