@@ -29,6 +29,16 @@ function fakeServer(initial: Asset[]): Server {
         const items = server.listed();
         return Promise.resolve(jsonResponse({ items, meta: { page: 1, page_size: 20, total: items.length, pages: 1 } }));
       }
+      if (url === '/api/v1/assets' && method === 'POST') {
+        const created = server.assets.get(100);
+        return Promise.resolve(created ? jsonResponse(created, 201, 'Created') : jsonResponse({ error: 'nope' }, 400));
+      }
+      const patchMatch = /^\/api\/v1\/assets\/(\d+)$/.exec(url);
+      if (patchMatch && method === 'PATCH') {
+        const current = server.assets.get(Number(patchMatch[1]));
+        const { title } = JSON.parse(init?.body as string) as { title: string };
+        return Promise.resolve(jsonResponse({ ...current, title }));
+      }
       const match = /^\/api\/v1\/assets\/(\d+)$/.exec(url);
       const asset = match ? server.assets.get(Number(match[1])) : undefined;
       if (match && method === 'DELETE') return Promise.resolve(new Response(null, { status: 204 }));
@@ -137,6 +147,34 @@ describe('App with live updates', () => {
     await userEvent.click(within(screen.getByRole('alertdialog')).getByRole('button', { name: 'Delete' }));
     await waitFor(() => expect(screen.queryByRole('dialog')).not.toBeInTheDocument());
     expect(server.calls).toContain('DELETE /api/v1/assets/3');
+  });
+
+  it('shows a newly registered asset at once', async () => {
+    const server = fakeServer([makeAsset({ id: 1, title: 'Old', created_at: '2026-01-01T00:00:00Z' })]);
+    server.assets.set(100, makeAsset({ id: 100, title: 'Fresh', status: 'pending', created_at: '2026-05-01T00:00:00Z', media_metadata: {} }));
+    render(<App connection={liveConnection()} />);
+    await screen.findByText('Old');
+    await userEvent.click(screen.getByRole('button', { name: 'Add media' }));
+    await userEvent.type(screen.getByLabelText('Path in the media folder'), 'new/fresh.jpg');
+    await userEvent.click(screen.getByRole('button', { name: 'Register' }));
+    const cards = within(screen.getByRole('list', { name: 'Assets' })).getAllByRole('listitem');
+    expect(cards).toHaveLength(2);
+    expect(cards[0]).toHaveTextContent('Fresh');
+    expect(cards[0]).toHaveTextContent('Pending');
+  });
+
+  it('renames from the detail view and updates the card', async () => {
+    fakeServer([makeAsset({ id: 3, title: 'Harbour' })]);
+    window.history.replaceState(null, '', '/?asset=3');
+    render(<App connection={liveConnection()} />);
+    const dialog = await screen.findByRole('dialog', { name: 'Harbour' });
+    await userEvent.click(await within(dialog).findByRole('button', { name: 'Rename' }));
+    const field = within(dialog).getByLabelText('New title');
+    await userEvent.clear(field);
+    await userEvent.type(field, 'Harbour at dusk{Enter}');
+    expect(await screen.findByRole('dialog', { name: 'Harbour at dusk' })).toBeInTheDocument();
+    await userEvent.keyboard('{Escape}');
+    expect(await screen.findByRole('button', { name: /Harbour at dusk/ })).toBeInTheDocument();
   });
 
   it('explains how to add media when the library is empty', async () => {
