@@ -22,6 +22,8 @@ from mam.errors import InvalidInput
 
 MAX_PATH_LENGTH = 1024
 _WINDOWS_DRIVE = re.compile(r"^[a-zA-Z]:")
+# Characters with a meaning to shells, URLs or filesystems; letters of any script stay.
+_UNSAFE_NAME_CHARACTERS = re.compile(r"[\x00-\x1f\x7f/\\:*?\"<>|$`;&!{}\[\]()'#%~^=+,@]+")
 
 
 @dataclass(frozen=True)
@@ -168,6 +170,6 @@ def safe_upload_name(filename: str) -> str:
     stem, dot, suffix = name.rpartition(".")
     if not dot:
         stem, suffix = name, ""
-    stem = re.sub(r"[^\w.\- ]+", "_", stem, flags=re.UNICODE).strip(" ._") or "upload"
+    stem = _UNSAFE_NAME_CHARACTERS.sub("_", stem).strip(" ._") or "upload"
     suffix = re.sub(r"[^A-Za-z0-9]+", "", suffix).lower()
     return f"{stem[:120]}.{suffix}" if suffix else stem[:120]

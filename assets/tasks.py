@@ -30,20 +30,22 @@ class ProcessingTask(Task):  # type: ignore[misc]
         asset_id = args[0] if args else kwargs.get("asset_id")
         if isinstance(exc, SoftTimeLimitExceeded):
             reason = f"Processing took longer than {Config.TASK_SOFT_TIME_LIMIT}s"
+            reason_class = "timeout"
         elif isinstance(exc, TransientProcessingError):
             reason = f"{exc} (gave up after {self.request.retries} retries)"
+            reason_class = exc.reason_class
         else:
             reason = "Internal error while processing; see the server's error log"
+            reason_class = "internal"
         logger.error("processing task for asset %s failed: %s", asset_id, exc, exc_info=exc)
         if asset_id is not None:
-            services.mark_failed(asset_id=int(asset_id), reason=reason)
+            services.mark_failed(asset_id=int(asset_id), reason=reason, reason_class=reason_class)
 
 
 @shared_task(
     bind=True,
     base=ProcessingTask,
     name="assets.process_asset",
-    queue="media",
     acks_late=True,
     autoretry_for=(TransientProcessingError, OperationalError),
     retry_backoff=2,
@@ -55,7 +57,7 @@ def process_asset_task(self: Task, asset_id: int) -> None:
     services.process_asset(asset_id)
 
 
-@shared_task(name="assets.reconcile_stuck_assets", queue="maintenance", ignore_result=True)
+@shared_task(name="assets.reconcile_stuck_assets", ignore_result=True)
 def reconcile_stuck_assets() -> dict[str, int]:
     """The database is the truth: re-enqueue work the broker or a worker lost."""
     requeued, failed = services.reconcile_stuck_assets(

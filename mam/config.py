@@ -89,6 +89,8 @@ class Config:
     DECODER_TIMEOUT = _int("MAM_DECODER_TIMEOUT", 120)
     DECODER_MEMORY_BYTES = _int("MAM_DECODER_MEMORY_BYTES", 2 * 1024**3)
     MAX_IMAGE_PIXELS = _int("MAM_MAX_IMAGE_PIXELS", 178_956_970)
+    # Redis hands an unacknowledged task to another worker after this long: above any task.
+    VISIBILITY_TIMEOUT = _int("MAM_VISIBILITY_TIMEOUT", 3600)
     MAX_ATTEMPTS = _int("MAM_MAX_ATTEMPTS", 3)
     STUCK_AFTER_SECONDS = _int("MAM_STUCK_AFTER_SECONDS", 900)
     RECONCILE_EVERY_SECONDS = _int("MAM_RECONCILE_EVERY_SECONDS", 60)
@@ -119,6 +121,8 @@ class Config:
             )
         if cls.TASK_TIME_LIMIT <= cls.TASK_SOFT_TIME_LIMIT:
             raise ConfigError("MAM_TASK_TIME_LIMIT must be larger than MAM_TASK_SOFT_TIME_LIMIT")
+        if cls.VISIBILITY_TIMEOUT <= cls.TASK_TIME_LIMIT:
+            raise ConfigError("MAM_VISIBILITY_TIMEOUT must be longer than MAM_TASK_TIME_LIMIT")
 
     @classmethod
     def ensure_directories(cls) -> None:

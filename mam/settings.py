@@ -6,7 +6,7 @@ import sys
 
 import dj_database_url
 
-from mam.config import BASE_DIR, Config, ConfigError
+from mam.config import Config, ConfigError
 from mam.logging import logging_config
 
 try:
@@ -96,7 +96,8 @@ else:
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# The admin's static files are served from the installed apps by WhiteNoise (no collectstatic).
+WHITENOISE_USE_FINDERS = True
 # The built React UI (frontend/dist) is served at "/" by WhiteNoise; its hashed assets forever.
 WHITENOISE_ROOT = Config.FRONTEND_DIST if Config.FRONTEND_DIST.is_dir() else None
 WHITENOISE_INDEX_FILE = True

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -11,7 +10,7 @@ from mam.config import Config
 
 
 @pytest.fixture(autouse=True)
-def media_root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, settings: object) -> Iterator[Path]:
+def media_root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, settings: object) -> Path:
     """MEDIA_PATH and DATA_DIR in a temp dir for every test; yields the media root."""
     media = tmp_path / "media"
     data = tmp_path / "data"
@@ -22,7 +21,7 @@ def media_root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, settings: object
     monkeypatch.setattr(Config, "DATA_DIR", data)
     monkeypatch.setattr(Config, "THUMBNAIL_DIR", data / "thumbnails")
     settings.FILE_UPLOAD_TEMP_DIR = str(incoming)  # type: ignore[attr-defined]
-    yield media
+    return media
 
 
 @pytest.fixture

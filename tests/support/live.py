@@ -6,6 +6,7 @@ when DATABASE_URL points at PostgreSQL, its own PostgreSQL database.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import os
 import signal
@@ -158,10 +159,8 @@ class LiveSystem:
 
     def kill_worker(self, process: subprocess.Popen[bytes], sig: int = signal.SIGKILL) -> None:
         """Kills a worker's whole process group (main process and pool children)."""
-        try:
+        with contextlib.suppress(ProcessLookupError):
             os.killpg(process.pid, sig)
-        except ProcessLookupError:
-            pass
         process.wait(30)
         if process in self.workers:
             self.workers.remove(process)
