@@ -99,8 +99,27 @@ def make_video(
         args += ["-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p"]
         if audio:
             args += ["-c:a", "aac", "-b:a", "64k"]
-    if rotate is not None:
-        args += ["-metadata:s:v:0", f"rotate={rotate}"]
-    args.append(str(path))
+    target = path.with_name(f".unrotated-{path.name}") if rotate is not None else path
+    args.append(str(target))
     subprocess.run(args, check=True, timeout=120)
+    if rotate is not None:
+        # A phone-style display matrix, as a remux (ffmpeg 6 ignores the old "rotate" tag).
+        subprocess.run(
+            [
+                Config.FFMPEG_BINARY,
+                "-y",
+                "-loglevel",
+                "error",
+                "-display_rotation:v:0",
+                str(rotate),
+                "-i",
+                str(target),
+                "-c",
+                "copy",
+                str(path),
+            ],
+            check=True,
+            timeout=120,
+        )
+        target.unlink()
     return path

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import io
 import os
+import struct
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -99,16 +100,17 @@ def process_image(
         raise FileChanged("The file has changed since it was registered; reprocess it")
     checksum = hashlib.sha256(data).hexdigest()
     report("metadata", 30)
-    with (
-        hostile_image_guard(limits),
-        open_image(io.BytesIO(data), source.pillow_format or "") as image,
-    ):
-        try:
+    try:
+        with (
+            hostile_image_guard(limits),
+            open_image(io.BytesIO(data), source.pillow_format or "") as image,
+        ):
             info = image_info(image)
-        except (OSError, SyntaxError, ValueError, EOFError) as exc:
-            raise CorruptMedia(f"Image data is damaged: {exc}") from None
-        report("thumbnail", 60)
-        thumb = make_image_thumbnail(image, thumbnail_dir, thumbnail_name(checksum))
+            report("thumbnail", 60)
+            thumb = make_image_thumbnail(image, thumbnail_dir, thumbnail_name(checksum))
+    except (OSError, SyntaxError, ValueError, EOFError, struct.error) as exc:
+        # Pillow's decoders report damage through all of these.
+        raise CorruptMedia(f"Image data is damaged: {exc}") from None
     return ProcessingResult(checksum=checksum, metadata=info.as_metadata(), thumbnail=thumb)
 
 
