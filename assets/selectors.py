@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 from django.utils import timezone
 
 from assets.models import Asset, AssetStatus
@@ -24,3 +24,24 @@ def stuck_assets(*, older_than_seconds: int) -> QuerySet[Asset]:
 
 def assets_not_ready() -> QuerySet[Asset]:
     return Asset.objects.exclude(status=AssetStatus.READY).order_by("id")
+
+
+def status_counts() -> dict[str, int]:
+    """How many assets are in each status (every status present, zero when none)."""
+    counts = dict.fromkeys(AssetStatus.values, 0)
+    for row in Asset.objects.order_by().values("status").annotate(n=Count("id")):
+        counts[row["status"]] = row["n"]
+    return counts
+
+
+def registered_paths(file_paths: list[str]) -> set[str]:
+    """Which of these relative paths are already registered (one query)."""
+    return set(Asset.objects.filter(file_path__in=file_paths).values_list("file_path", flat=True))
+
+
+def failed_assets() -> QuerySet[Asset]:
+    return Asset.objects.filter(status=AssetStatus.FAILED).order_by("id")
+
+
+def all_assets_by_id() -> QuerySet[Asset]:
+    return Asset.objects.order_by("id")

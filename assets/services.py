@@ -7,14 +7,14 @@ import logging
 import os
 import secrets
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from django.core.files.uploadedfile import TemporaryUploadedFile, UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from assets import events, selectors
+from assets import events, metrics, selectors
 from assets.mediatypes import UnsupportedType, format_for_name
 from assets.models import Asset, AssetStatus, ProcessingStage
 from assets.paths import (
@@ -80,6 +80,47 @@ def register_asset(*, file_path: str, title: str | None = None) -> Asset:
     """Registers an existing file under MEDIA_BASE_PATH and enqueues its processing."""
     media = validate_media_path(file_path)
     return _save_new(asset_from_media(media, title), file_path)
+
+
+def register_many(media_files: Sequence[MediaFile], *, enqueue: bool = True) -> list[int]:
+    """Registers many validated files with one INSERT; paths already registered are left alone.
+
+    Returns the ids of the assets created. Processing is enqueued after commit (bulk import
+    calls this once per batch, so a batch is one transaction and one round of enqueueing).
+    """
+    unique = {m.relative_path: m for m in media_files}
+    existing = selectors.registered_paths(list(unique))
+    new = [asset_from_media(m) for path, m in unique.items() if path not in existing]
+    if not new:
+        return []
+    try:
+        with transaction.atomic():
+            created = Asset.objects.bulk_create(new)
+            ids = [a.pk for a in created]
+            if any(pk is None for pk in ids):  # a backend that cannot return ids
+                ids = list(
+                    Asset.objects.filter(file_path__in=[a.file_path for a in new]).values_list(
+                        "pk", flat=True
+                    )
+                )
+            if enqueue:
+                transaction.on_commit(lambda: enqueue_processing(ids))
+    except IntegrityError:
+        # Some were registered by someone else since the check: one by one for this batch.
+        ids = []
+        for asset in new:
+            asset.pk = None
+            try:
+                with transaction.atomic():
+                    asset.save()
+            except IntegrityError:
+                continue
+            ids.append(asset.pk)
+        if enqueue and ids:
+            enqueue_processing(ids)
+    if ids:
+        logger.info("registered %s assets in bulk (ids %s..%s)", len(ids), min(ids), max(ids))
+    return ids
 
 
 def _unique_destination(directory: Path, name: str) -> tuple[Path, int]:
@@ -266,6 +307,7 @@ def _claim(asset_id: int) -> Asset | None:
         mark_failed(
             asset_id=asset_id,
             reason=f"Processing was interrupted {asset.processing_attempts - 1} times; giving up",
+            reason_class="interrupted",
         )
         return None
     events.publish_processing_update(
@@ -274,11 +316,18 @@ def _claim(asset_id: int) -> Asset | None:
     return asset
 
 
-def mark_failed(*, asset_id: int, reason: str, stage: str | None = None) -> None:
-    """The end of every failure: a readable reason on the asset, and an event saying so."""
+def mark_failed(
+    *, asset_id: int, reason: str, stage: str | None = None, reason_class: str = "error"
+) -> None:
+    """The end of every failure: a readable reason on the asset, and an event saying so.
+
+    `reason_class` (ProcessingError.reason_class, or `interrupted`, `timeout`, `internal`)
+    feeds the failures-by-reason metric.
+    """
     asset = Asset.objects.filter(pk=asset_id).first()
     if asset is None:
         return
+    metrics.record_failure(reason_class)
     stage = stage or asset.processing_stage
     Asset.objects.filter(pk=asset_id).update(
         status=AssetStatus.FAILED,
@@ -311,7 +360,12 @@ def process_asset(asset_id: int) -> None:
         path = resolve_inside_base(asset.file_path, asset.file_path)
     except InvalidInput as exc:
         reason = "The file no longer exists" if "not found" in exc.message else exc.message
-        mark_failed(asset_id=asset_id, reason=reason, stage=ProcessingStage.VALIDATE)
+        mark_failed(
+            asset_id=asset_id,
+            reason=reason,
+            stage=ProcessingStage.VALIDATE,
+            reason_class=FileChanged.reason_class,
+        )
         return
     source = SourceFile(
         path=path,
@@ -322,9 +376,12 @@ def process_asset(asset_id: int) -> None:
         expected_mtime_ns=asset.file_mtime_ns or None,
     )
     stage = {"now": ProcessingStage.VALIDATE.value}
+    timer = metrics.StageTimer(fmt.kind.value)
+    timer.enter(ProcessingStage.VALIDATE.value)
 
     def report(name: str, progress: int) -> None:
         stage["now"] = name
+        timer.enter(name)
         _set_stage(asset_id, name, progress)
 
     try:
@@ -334,7 +391,9 @@ def process_asset(asset_id: int) -> None:
     except ProcessingError as exc:
         if not isinstance(exc, FileChanged):
             logger.error("processing asset %s failed", asset_id, exc_info=True)
-        mark_failed(asset_id=asset_id, reason=str(exc), stage=stage["now"])
+        mark_failed(
+            asset_id=asset_id, reason=str(exc), stage=stage["now"], reason_class=exc.reason_class
+        )
         return
     thumbnail_url = f"/thumbnails/{result.thumbnail.name}"
     metadata = {
@@ -358,6 +417,7 @@ def process_asset(asset_id: int) -> None:
         logger.info("asset %s was deleted while processing", asset_id)
         return
     logger.info("processed asset %s (%s) in %.3fs", asset_id, asset.file_path, elapsed)
+    timer.finish()
     events.publish_processing_update(
         asset_id=asset_id,
         status=AssetStatus.READY,
@@ -385,6 +445,7 @@ def reconcile_stuck_assets(*, older_than_seconds: int) -> tuple[int, int]:
             mark_failed(
                 asset_id=asset.pk,
                 reason=f"Processing did not finish after {asset.processing_attempts} attempts",
+                reason_class="interrupted",
             )
     if requeue:
         # Touch them so the next reconciler run does not enqueue them again before they start.

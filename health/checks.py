@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import os
 import shutil
 import time
@@ -10,8 +12,13 @@ from typing import Any
 
 import psutil
 import redis
+from asgiref.sync import async_to_sync
+from channels.layers import DEFAULT_CHANNEL_LAYER, channel_layers
 from django.db import connection
 
+from assets import events, presence
+from health.workers import live_workers
+from mam.celery import MEDIA_QUEUE
 from mam.config import Config
 
 HEALTHY, DEGRADED, UNHEALTHY = "healthy", "degraded", "unhealthy"
@@ -113,3 +120,148 @@ def overall(components: dict[str, ComponentHealth]) -> str:
     if any(c.status != HEALTHY for c in components.values()):
         return DEGRADED
     return HEALTHY
+
+
+# Celery's Redis transport keeps a queue as a list named after it, plus one list per priority
+# step above 0 (kombu's `<queue>\x06\x16<priority>`).
+_PRIORITY_SUFFIXES = ("", "\x06\x163", "\x06\x166", "\x06\x169")
+
+
+def queue_depth(client: redis.Redis, queue: str) -> int:
+    """Messages waiting in a Celery queue (not counting those a worker has taken)."""
+    pipe = client.pipeline(transaction=False)
+    for suffix in _PRIORITY_SUFFIXES:
+        pipe.llen(f"{queue}{suffix}")
+    return sum(int(n) for n in pipe.execute())
+
+
+@dataclass
+class ProcessingState:
+    """What /health/processing and /metrics report about the work and the workers."""
+
+    queued: int | None
+    workers: list[dict[str, Any]]
+    redis_error: str | None = None
+
+    @property
+    def stalled(self) -> bool:
+        """Work is waiting and nobody is alive to do it (or Redis cannot tell us)."""
+        return self.redis_error is not None or (bool(self.queued) and not self.workers)
+
+
+def processing_state() -> ProcessingState:
+    try:
+        client = redis_probe_client()
+        return ProcessingState(
+            queued=queue_depth(client, MEDIA_QUEUE), workers=live_workers(client)
+        )
+    except redis.RedisError as exc:
+        return ProcessingState(queued=None, workers=[], redis_error=type(exc).__name__)
+
+
+def check_workers(state: ProcessingState | None = None) -> ComponentHealth:
+    """Live workers from their heartbeats; critical only when work is queued and none is alive."""
+    state = state or processing_state()
+    details: dict[str, Any] = {
+        "count": len(state.workers),
+        "queued": state.queued,
+        "workers": [w["hostname"] for w in state.workers],
+    }
+    if state.redis_error:
+        return ComponentHealth(
+            UNHEALTHY, critical=False, details={**details, "error": state.redis_error}
+        )
+    if not state.workers:
+        if state.queued:
+            return ComponentHealth(
+                UNHEALTHY, details={**details, "error": "work is queued and no worker is alive"}
+            )
+        return ComponentHealth(DEGRADED, critical=False, details=details)
+    return ComponentHealth(HEALTHY, critical=False, details=details)
+
+
+_last_status: dict[str, str] = {}
+
+
+def log_changes(components: dict[str, ComponentHealth]) -> None:
+    """Writes a line to the system log when a component's status differs from the last seen."""
+    from mam.system_log import log_event
+
+    for name, component in components.items():
+        before = _last_status.get(name)
+        if before != component.status:
+            _last_status[name] = component.status
+            if before is not None or component.status != HEALTHY:
+                log_event(
+                    "health_changed", component=name, previous=before, status=component.status
+                )
+
+
+# The channel-layer probe must give up well inside the one second a health answer may take.
+CHANNEL_LAYER_TIMEOUT = 0.5
+
+
+async def _channel_layer_round_trip() -> float:
+    """Sends one message to a fresh channel and receives it; milliseconds taken.
+
+    A layer instance of its own, so the probe never shares receive state with the consumers.
+    """
+    layer = channel_layers.make_backend(DEFAULT_CHANNEL_LAYER)
+    try:
+        channel = await layer.new_channel()
+        started = time.perf_counter()
+        await layer.send(channel, {"type": "health.probe"})
+        await layer.receive(channel)
+        return _ms(started)
+    finally:
+        close = getattr(layer, "close_pools", None)
+        if close is not None:
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(close(), CHANNEL_LAYER_TIMEOUT)
+
+
+def check_channel_layer() -> ComponentHealth:
+    """Round trip through the channel layer that carries live updates to /ws connections."""
+
+    async def probe() -> float:
+        return await asyncio.wait_for(_channel_layer_round_trip(), CHANNEL_LAYER_TIMEOUT)
+
+    try:
+        round_trip = async_to_sync(probe)()
+    except Exception as exc:
+        return ComponentHealth(UNHEALTHY, critical=False, details={"error": type(exc).__name__})
+    return ComponentHealth(
+        HEALTHY,
+        critical=False,
+        details={
+            "round_trip_ms": round_trip,
+            "capacity": Config.CHANNEL_CAPACITY,
+            "expiry_seconds": Config.CHANNEL_EXPIRY,
+        },
+    )
+
+
+def check_realtime_events() -> ComponentHealth:
+    """Open /ws connections across server processes, the current seq and the retained depth."""
+    try:
+        client = redis_probe_client()
+        presence.forget_dead_processes(client)
+        per_process = presence.open_connections(client)
+        with client.pipeline(transaction=False) as pipe:
+            pipe.get(events.SEQ_KEY)
+            pipe.xlen(events.STREAM_KEY)
+            pipe.xrange(events.STREAM_KEY, "-", "+", count=1)
+            seq, depth, oldest = pipe.execute()
+    except redis.RedisError as exc:
+        return ComponentHealth(UNHEALTHY, details={"error": type(exc).__name__})
+    return ComponentHealth(
+        HEALTHY,
+        details={
+            "open_connections": sum(per_process.values()),
+            "server_processes": len(per_process),
+            "current_seq": int(seq or 0),
+            "retained_updates": int(depth),
+            "oldest_retained_seq": int(oldest[0][0].split(b"-")[0]) if oldest else None,
+            "retention_limit": Config.EVENT_RETENTION,
+        },
+    )

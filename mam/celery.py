@@ -66,6 +66,7 @@ def announce_worker_ready(sender: Any = None, **_: Any) -> None:
 
     log_startup("worker")
     log_event("worker_ready", hostname=getattr(sender, "hostname", "?"))
+    start_heartbeat(sender)
 
 
 @worker_shutdown.connect
@@ -73,3 +74,21 @@ def announce_worker_shutdown(sender: Any = None, **_: Any) -> None:
     from mam.system_log import log_event
 
     log_event("worker_shutdown", hostname=getattr(sender, "hostname", "?"))
+    if _heartbeat is not None:
+        _heartbeat.stop()
+
+
+_heartbeat: Any = None
+
+
+def start_heartbeat(sender: Any) -> None:
+    """Announces this worker in Redis until it stops (read by /health/processing)."""
+    global _heartbeat
+    from health.workers import Heartbeat
+
+    controller = getattr(sender, "controller", None)
+    _heartbeat = Heartbeat(
+        getattr(sender, "hostname", None) or "worker",
+        concurrency=getattr(controller, "concurrency", None),
+    )
+    _heartbeat.start()

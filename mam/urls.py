@@ -9,6 +9,7 @@ from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from assets.api.views import ThumbnailView
+from health.metrics import metrics_view
 from mam import errors
 from mam.frontend import index
 
@@ -35,6 +36,7 @@ urlpatterns = [
     path("api/v1/", include(api_v1)),
     re_path(r"^api(?:/(?P<rest>.*))?$", api_not_found),
     re_path(r"^thumbnails/(?P<name>[^/]+)/?$", ThumbnailView.as_view(), name="thumbnail"),
+    re_path(r"^metrics/?$", metrics_view, name="metrics"),
     path("admin/", admin.site.urls),
     re_path(r"^$", index, name="index"),
 ]

@@ -18,7 +18,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
-from assets import selectors, services
+from assets import metrics, selectors, services
 from assets.api.filters import AssetFilter
 from assets.api.serializers import (
     AssetSerializer,
@@ -169,4 +169,9 @@ class ThumbnailView(APIView):
             raise NotFound("Thumbnail not found", thumbnail=name)
         response = FileResponse(path.open("rb"), content_type="image/jpeg")
         response["Cache-Control"] = "public, max-age=31536000, immutable"
+        metrics.record_thumbnail("served")
         return response
+
+    def throttled(self, request: Request, wait: float | None) -> None:
+        metrics.record_thumbnail("throttled")
+        super().throttled(request, wait)

@@ -1,0 +1,67 @@
+"""`manage.py reprocess [--failed | --all | ID...]`: run metadata and thumbnails again."""
+
+from __future__ import annotations
+
+from argparse import ArgumentParser
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db.models import QuerySet
+
+from assets import selectors, services
+from assets.management.progress import Progress
+from assets.models import Asset
+
+BATCH_SIZE = 500
+
+
+class Command(BaseCommand):
+    help = "Re-runs processing for the failed assets (--failed), every asset (--all), or IDs."
+
+    def add_arguments(self, parser: ArgumentParser) -> None:
+        parser.add_argument("--failed", action="store_true", help="every asset in `failed`")
+        parser.add_argument("--all", action="store_true", help="every asset")
+        parser.add_argument("ids", nargs="*", type=int, metavar="ID", help="asset ids")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        ids: list[int] = options["ids"] or []
+        if sum([bool(options["failed"]), bool(options["all"]), bool(ids)]) != 1:
+            raise CommandError("give exactly one of --failed, --all or asset IDs", returncode=2)
+        if options["failed"]:
+            assets: QuerySet[Asset] = selectors.failed_assets()
+        elif options["all"]:
+            assets = selectors.all_assets_by_id()
+        else:
+            assets = selectors.all_assets_by_id().filter(pk__in=ids)
+        progress = Progress(
+            total=assets.count(), unit="assets", stream=self.stderr._out, label="reprocess"
+        )
+        queued, found = 0, set[int]()
+        try:
+            # Batches, so a huge library is never held in memory at once (the found ids are
+            # kept, but only when IDs were given on the command line).
+            batch: list[Asset] = []
+            for asset in assets.iterator(chunk_size=BATCH_SIZE):
+                batch.append(asset)
+                if len(batch) >= BATCH_SIZE:
+                    queued += self._reprocess(batch, progress, found if ids else None)
+                    batch = []
+            queued += self._reprocess(batch, progress, found if ids else None)
+        finally:
+            progress.close()
+        missing = sorted(set(ids) - found) if ids else []
+        for asset_id in missing:
+            self.stdout.write(f"not found: asset {asset_id}")
+        self.stdout.write(f"reprocess: queued {queued}, not found {len(missing)}")
+        if missing:
+            raise CommandError(f"{len(missing)} asset id(s) not found", returncode=1)
+
+    @staticmethod
+    def _reprocess(batch: list[Asset], progress: Progress, found: set[int] | None) -> int:
+        if not batch:
+            return 0
+        done = services.reprocess_assets(batch)
+        if found is not None:
+            found.update(a.pk for a in done)
+        progress.advance(len(done))
+        return len(done)
