@@ -80,7 +80,7 @@ def test_exif_rotated_jpeg_reports_and_renders_upright(tmp_path: Path) -> None:
     thumb = thumbnail(tmp_path / "thumbs", result)
     assert thumb.size == (160, 320)
     # The blue marker (stored top-left) is top-right once rotated clockwise.
-    r, g, b = thumb.convert("RGB").getpixel((thumb.width - 10, 10))
+    r, _g, b = thumb.convert("RGB").getpixel((thumb.width - 10, 10))
     assert b > 150 and r < 100
 
 
