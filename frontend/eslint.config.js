@@ -36,6 +36,14 @@ export default tseslint.config(
     },
   },
   {
+    // Build config lives in its own TypeScript project (Node types, no DOM).
+    files: ['vite.config.ts'],
+    languageOptions: {
+      globals: globals.node,
+      parserOptions: { projectService: false, project: './tsconfig.node.json', tsconfigRootDir: import.meta.dirname },
+    },
+  },
+  {
     files: ['eslint.config.js'],
     extends: [tseslint.configs.disableTypeChecked],
     languageOptions: { globals: globals.node },
