@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import os
 import shutil
 import time
@@ -10,8 +12,11 @@ from typing import Any
 
 import psutil
 import redis
+from asgiref.sync import async_to_sync
+from channels.layers import DEFAULT_CHANNEL_LAYER, channel_layers
 from django.db import connection
 
+from assets import events, presence
 from health.workers import live_workers
 from mam.celery import MEDIA_QUEUE
 from mam.config import Config
@@ -190,3 +195,73 @@ def log_changes(components: dict[str, ComponentHealth]) -> None:
                 log_event(
                     "health_changed", component=name, previous=before, status=component.status
                 )
+
+
+# The channel-layer probe must give up well inside the one second a health answer may take.
+CHANNEL_LAYER_TIMEOUT = 0.5
+
+
+async def _channel_layer_round_trip() -> float:
+    """Sends one message to a fresh channel and receives it; milliseconds taken.
+
+    A layer instance of its own, so the probe never shares receive state with the consumers.
+    """
+    layer = channel_layers.make_backend(DEFAULT_CHANNEL_LAYER)
+    try:
+        channel = await layer.new_channel()
+        started = time.perf_counter()
+        await layer.send(channel, {"type": "health.probe"})
+        await layer.receive(channel)
+        return _ms(started)
+    finally:
+        close = getattr(layer, "close_pools", None)
+        if close is not None:
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(close(), CHANNEL_LAYER_TIMEOUT)
+
+
+def check_channel_layer() -> ComponentHealth:
+    """Round trip through the channel layer that carries live updates to /ws connections."""
+
+    async def probe() -> float:
+        return await asyncio.wait_for(_channel_layer_round_trip(), CHANNEL_LAYER_TIMEOUT)
+
+    try:
+        round_trip = async_to_sync(probe)()
+    except Exception as exc:
+        return ComponentHealth(UNHEALTHY, critical=False, details={"error": type(exc).__name__})
+    return ComponentHealth(
+        HEALTHY,
+        critical=False,
+        details={
+            "round_trip_ms": round_trip,
+            "capacity": Config.CHANNEL_CAPACITY,
+            "expiry_seconds": Config.CHANNEL_EXPIRY,
+        },
+    )
+
+
+def check_realtime_events() -> ComponentHealth:
+    """Open /ws connections across server processes, the current seq and the retained depth."""
+    try:
+        client = redis_probe_client()
+        presence.forget_dead_processes(client)
+        per_process = presence.open_connections(client)
+        with client.pipeline(transaction=False) as pipe:
+            pipe.get(events.SEQ_KEY)
+            pipe.xlen(events.STREAM_KEY)
+            pipe.xrange(events.STREAM_KEY, "-", "+", count=1)
+            seq, depth, oldest = pipe.execute()
+    except redis.RedisError as exc:
+        return ComponentHealth(UNHEALTHY, details={"error": type(exc).__name__})
+    return ComponentHealth(
+        HEALTHY,
+        details={
+            "open_connections": sum(per_process.values()),
+            "server_processes": len(per_process),
+            "current_seq": int(seq or 0),
+            "retained_updates": int(depth),
+            "oldest_retained_seq": int(oldest[0][0].split(b"-")[0]) if oldest else None,
+            "retention_limit": Config.EVENT_RETENTION,
+        },
+    )

@@ -10,9 +10,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from assets.consumers import HEARTBEAT_INTERVAL
 from assets.models import AssetStatus
 from assets.selectors import status_counts as asset_status_counts
 from health import checks
+from mam.config import Config
 from mam.errors import utc_timestamp
 
 STATUS_CHECKS: dict[str, Callable[[], checks.ComponentHealth]] = {
@@ -21,6 +23,7 @@ STATUS_CHECKS: dict[str, Callable[[], checks.ComponentHealth]] = {
     "filesystem": checks.check_filesystem,
     "memory": checks.check_memory,
     "workers": checks.check_workers,
+    "channel_layer": checks.check_channel_layer,
 }
 
 
@@ -74,3 +77,20 @@ class ProcessingView(APIView):
         elif state.stalled:
             body["error"] = "Work is queued and no worker is alive"
         return Response(body, status=503 if down else 200)
+
+
+class WebsocketView(APIView):
+    @extend_schema(
+        summary="Open /ws connections, channel-layer round trip, retained updates",
+        responses={200: dict, 503: dict},
+    )
+    def get(self, request: Request) -> Response:
+        layer = checks.check_channel_layer()
+        layer.critical = True  # /ws cannot deliver anything without it
+        realtime = checks.check_realtime_events()
+        return report(
+            {"channel_layer": layer, "events": realtime},
+            open_connections=realtime.details.get("open_connections"),
+            heartbeat_interval=HEARTBEAT_INTERVAL,
+            idle_timeout=Config.WS_IDLE_TIMEOUT,
+        )
