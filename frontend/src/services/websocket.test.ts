@@ -144,6 +144,36 @@ describe('LiveConnection', () => {
     expect(FakeSocket.latest().sent).toEqual([{ type: 'resume', data: { last_seq: 813 } }]);
   });
 
+  it('resumes from the seq the server announced when no update arrived before a drop', () => {
+    const { clock, connection } = setup({ random: () => 0 });
+    connection.start();
+    FakeSocket.latest().serverOpens();
+    FakeSocket.latest().serverSends({ type: 'connection', data: { status: 'connected', last_seq: 40 } });
+    FakeSocket.latest().serverCloses();
+    clock.advance(0);
+    const again = FakeSocket.latest();
+    again.serverOpens();
+    expect(again.sent).toEqual([{ type: 'resume', data: { last_seq: 40 } }]);
+    // The server is further on now; the updates in between come from the resume, so none is skipped.
+    again.serverSends({ type: 'connection', data: { status: 'connected', last_seq: 45 } });
+    again.serverSends(update(41));
+    expect(connection.lastSeq).toBe(41);
+  });
+
+  it('follows a server whose sequence restarted', () => {
+    const { clock, connection, messages } = setup({ random: () => 0 });
+    connection.start();
+    FakeSocket.latest().serverOpens();
+    FakeSocket.latest().serverSends(update(900));
+    FakeSocket.latest().serverCloses();
+    clock.advance(0);
+    FakeSocket.latest().serverOpens();
+    FakeSocket.latest().serverSends({ type: 'connection', data: { status: 'connected', last_seq: 2 } });
+    FakeSocket.latest().serverSends(update(3));
+    expect(messages.filter((message) => message.type === 'processing_update')).toHaveLength(2);
+    expect(connection.lastSeq).toBe(3);
+  });
+
   it('ignores a duplicate or older seq', () => {
     const { connection, messages } = setup();
     connection.start();

@@ -334,11 +334,14 @@ export class LiveConnection {
     const message = parseServerMessage(raw);
     if (!message) return;
     if (message.type === 'connection') {
-      // A server whose sequence restarted (its retained log was wiped) says so by announcing a
-      // lower seq; without this the client would ignore every update from then on.
-      const announced = message.data.seq ?? message.data.last_seq;
-      if (typeof announced === 'number' && this.highestSeq !== null && announced < this.highestSeq) {
-        this.highestSeq = announced;
+      const announced = message.data.last_seq ?? message.data.seq;
+      if (typeof announced === 'number' && Number.isFinite(announced)) {
+        // The server's current seq is where a quiet client stands: without it, a client that saw
+        // no update before a drop could not ask for the ones sent while it was away. A value below
+        // ours means the server's sequence restarted (its log was wiped); without taking it the
+        // client would ignore every update from then on. A higher one is never adopted here: the
+        // updates between ours and it are what the resume just asked for.
+        if (this.highestSeq === null || announced < this.highestSeq) this.highestSeq = announced;
       }
     }
     if (message.type === 'processing_update' && message.seq !== null) {
