@@ -30,8 +30,10 @@ RESUME_GRACE_SECONDS = 1.0
 # dropped costs a little latency, never the update.
 GAP_WAIT_SECONDS = 0.2
 CLOSE_IDLE = 1000
-CLOSE_TOO_BIG = 1009
-CLOSE_UNAVAILABLE = 1011
+# 1009 is the protocol's "message too big", which Daphne (autobahn) keeps for itself: it drops
+# messages over its own limit (1 MiB); the application's refusal is 4000 + 1009.
+CLOSE_TOO_BIG = 4009
+CLOSE_UNAVAILABLE = 4011  # 4000 + 1011 "try again later", for the same reason
 _DEFAULT_PORTS = {"http": 80, "ws": 80, "https": 443, "wss": 443}
 
 

@@ -184,12 +184,12 @@ async def test_a_binary_frame_gets_an_error(ws: WebsocketCommunicator) -> None:
     assert reply["type"] == "error"
 
 
-async def test_a_frame_over_64_kib_closes_the_connection_with_1009(
+async def test_a_frame_over_64_kib_closes_the_connection_with_4009(
     ws: WebsocketCommunicator,
 ) -> None:
     await ws.send_to(text_data=json.dumps({"type": "ping", "pad": "x" * 65_536}))
     closed = await ws.receive_output()
-    assert closed == {"type": "websocket.close", "code": 1009}
+    assert closed == {"type": "websocket.close", "code": 4009}
 
 
 async def test_a_frame_of_exactly_64_kib_is_still_read(ws: WebsocketCommunicator) -> None:
@@ -204,7 +204,7 @@ async def test_multibyte_text_is_measured_in_bytes(ws: WebsocketCommunicator) ->
     await ws.send_to(
         text_data=json.dumps({"type": "ping", "pad": "é" * 40_000}, ensure_ascii=False)
     )
-    assert await ws.receive_output() == {"type": "websocket.close", "code": 1009}
+    assert await ws.receive_output() == {"type": "websocket.close", "code": 4009}
 
 
 async def test_live_updates_arrive_in_seq_order_with_their_data(ws: WebsocketCommunicator) -> None:
