@@ -96,3 +96,27 @@ def live_workers(client: redis.Redis) -> list[dict[str, Any]]:
             }
         )
     return sorted(workers, key=lambda w: str(w["hostname"]))
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`python -m health.workers [HOSTNAME]`: exit 0 while that worker's heartbeat is live.
+
+    The container health check of a worker (default hostname: `mam@<this host>`, the name
+    `make run` and docker-compose give their workers).
+    """
+    import sys
+
+    args = sys.argv[1:] if argv is None else argv
+    hostname = args[0] if args else f"mam@{socket.gethostname()}"
+    client = redis.Redis.from_url(Config.REDIS_URL, socket_timeout=2, socket_connect_timeout=2)
+    try:
+        alive = bool(client.exists(heartbeat_key(hostname)))
+    except redis.RedisError as exc:
+        print(f"redis unavailable: {exc}")
+        return 1
+    print(f"{hostname}: {'alive' if alive else 'no heartbeat'}")
+    return 0 if alive else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
