@@ -8,13 +8,15 @@ channel layer delivers at most once; the stream is what a reconnecting client re
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
+import os
+import threading
 from functools import cache
 from typing import Any
 
 import redis
-from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 
 from mam.config import Config
@@ -26,6 +28,7 @@ MESSAGE_TYPE = "processing_update"
 CONSUMER_HANDLER = "processing.update"  # becomes the consumer method processing_update
 SEQ_KEY = f"{Config.REDIS_PREFIX}:events:seq"
 STREAM_KEY = f"{Config.REDIS_PREFIX}:events:stream"
+BROADCAST_TIMEOUT = 2.0
 
 # INCR the sequence and XADD under the same number, atomically; if the stream already holds a
 # higher id (the counter key was lost), continue after the stream instead of failing.
@@ -96,14 +99,44 @@ def publish_processing_update(**fields: Any) -> int | None:
         logger.warning("could not publish update for asset %s: %s", data["asset_id"], exc)
         return None
     try:
-        layer = get_channel_layer()
-        if layer is not None:
-            async_to_sync(layer.group_send)(
-                GROUP, {"type": CONSUMER_HANDLER, "seq": seq, "data": data}
-            )
+        _broadcast({"type": CONSUMER_HANDLER, "seq": seq, "data": data})
     except Exception as exc:  # the channel layer may be down; the stream still has it
         logger.warning("could not broadcast update %s: %s", seq, exc)
     return seq
+
+
+class _BroadcastLoop:
+    """One event loop per process, in a daemon thread, for the channel layer's group_send.
+
+    async_to_sync would build a fresh loop (and a fresh Redis connection pool) for every
+    update: about 4 ms each, several times per asset. This keeps one warm loop instead.
+    """
+
+    def __init__(self) -> None:
+        self.pid = os.getpid()
+        self.loop = asyncio.new_event_loop()
+        self.thread = threading.Thread(target=self.loop.run_forever, name="mam-events", daemon=True)
+        self.thread.start()
+
+
+_broadcast_loop: _BroadcastLoop | None = None
+_broadcast_lock = threading.Lock()
+
+
+def _loop() -> asyncio.AbstractEventLoop:
+    global _broadcast_loop
+    with _broadcast_lock:
+        if _broadcast_loop is None or _broadcast_loop.pid != os.getpid():  # new after fork
+            _broadcast_loop = _BroadcastLoop()
+        return _broadcast_loop.loop
+
+
+def _broadcast(event: dict[str, Any]) -> None:
+    layer = get_channel_layer()
+    if layer is None:
+        return
+    future = asyncio.run_coroutine_threadsafe(layer.group_send(GROUP, event), _loop())
+    future.result(timeout=BROADCAST_TIMEOUT)
 
 
 def updates_after(last_seq: int, *, limit: int = 10_000) -> tuple[list[dict[str, Any]], bool]:

@@ -7,6 +7,7 @@ import io
 import os
 import struct
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -21,8 +22,9 @@ from assets.processing.metadata import (
 )
 from assets.processing.thumbnails import (
     Thumbnail,
+    extract_video_frame,
     make_image_thumbnail,
-    make_video_thumbnail,
+    store_thumbnail,
     thumbnail_name,
 )
 
@@ -119,12 +121,14 @@ def process_video(
 ) -> ProcessingResult:
     demuxer = source.ffmpeg_demuxer or ""
     report("metadata", 30)
-    info = probe_video(source.path, demuxer, limits)
-    checksum = sha256_of(source.path)
-    report("thumbnail", 60)
-    thumb = make_video_thumbnail(
-        source.path, demuxer, info.duration, thumbnail_dir, thumbnail_name(checksum), limits
-    )
+    # The checksum reads the whole file while ffprobe and ffmpeg work in their own processes.
+    with ThreadPoolExecutor(1, thread_name_prefix="mam-sha256") as pool:
+        checksum_job = pool.submit(sha256_of, source.path)
+        info = probe_video(source.path, demuxer, limits)
+        report("thumbnail", 60)
+        frame = extract_video_frame(source.path, demuxer, info.duration, limits)
+        checksum = checksum_job.result()
+    thumb = store_thumbnail(thumbnail_dir, thumbnail_name(checksum), frame)
     return ProcessingResult(checksum=checksum, metadata=info.as_metadata(), thumbnail=thumb)
 
 
