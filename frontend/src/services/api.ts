@@ -29,6 +29,8 @@ export interface Asset {
   title: string;
   file_path: string;
   mime_type: string;
+  /** Sent by the server as a convenience; the UI derives the kind from mime_type either way. */
+  media_type?: string;
   file_size: number;
   checksum?: string | null;
   created_at: string;

@@ -237,6 +237,50 @@ describe('LiveConnection', () => {
     expect(connection.state).toBe('offline');
   });
 
+  it('cancels a pending reconnect when stopped, and keeps one socket across stop/start', () => {
+    const { clock, connection } = setup();
+    connection.start();
+    FakeSocket.latest().serverCloses();
+    expect(clock.pendingTimeouts()).toHaveLength(1);
+    connection.stop();
+    expect(clock.pendingTimeouts()).toEqual([]);
+    clock.advance(60_000);
+    expect(FakeSocket.instances).toHaveLength(1);
+    connection.start();
+    expect(FakeSocket.instances).toHaveLength(2);
+    connection.stop();
+    connection.start();
+    expect(FakeSocket.instances.filter((socket) => !socket.closed)).toHaveLength(1);
+  });
+
+  it('reconnects at once when the browser comes back online', () => {
+    let online = true;
+    const network = new EventTarget();
+    FakeSocket.instances = [];
+    const clock = new ManualClock();
+    const connection = new LiveConnection({
+      url: 'ws://example.test/ws',
+      createSocket: (url) => new FakeSocket(url),
+      timers: clock,
+      now: () => clock.now,
+      random: () => 0.999999,
+      network: network as unknown as Window,
+      isOnline: () => online,
+    });
+    connection.start();
+    FakeSocket.latest().serverOpens();
+    online = false;
+    network.dispatchEvent(new Event('offline'));
+    expect(connection.state).toBe('offline');
+    expect(FakeSocket.latest().closed).toBe(true);
+    online = true;
+    network.dispatchEvent(new Event('online'));
+    expect(FakeSocket.instances).toHaveLength(2);
+    expect(connection.state).toBe('reconnecting');
+    FakeSocket.latest().serverOpens();
+    expect(connection.state).toBe('connected');
+  });
+
   it('stops notifying a listener once it unsubscribes', () => {
     const { connection } = setup();
     const seen: ServerMessage[] = [];
