@@ -1,5 +1,5 @@
 /** Uploads files chosen in the picker or dropped on the zone, each with its own progress and error. */
-import { useCallback, useId, useRef, useState, type DragEvent } from 'react';
+import { useCallback, useId, useState, type DragEvent } from 'react';
 import { UPLOAD_ACCEPT } from '../contract';
 import { ApiError, uploadFile, type Asset } from '../services/api';
 import { formatFileSize } from '../services/format';
@@ -25,7 +25,6 @@ let nextKey = 1;
 
 export function UploadZone({ onUploaded, onOpen, upload = uploadFile }: UploadZoneProps) {
   const id = useId();
-  const input = useRef<HTMLInputElement>(null);
   const [dragging, setDragging] = useState(false);
   const [uploads, setUploads] = useState<UploadItem[]>([]);
 
@@ -82,7 +81,6 @@ export function UploadZone({ onUploaded, onOpen, upload = uploadFile }: UploadZo
           Choose files…
         </label>
         <input
-          ref={input}
           id={`${id}-files`}
           className="visually-hidden-input"
           type="file"
