@@ -136,7 +136,7 @@ def process_file(
     source: SourceFile, thumbnail_dir: Path, limits: DecoderLimits, report: StageReporter
 ) -> ProcessingResult:
     """Runs every stage for one file; raises a ProcessingError subclass saying why it failed."""
-    report("validate", 10)
+    # (The validate stage was reported by whoever claimed the work.)
     _check_unchanged(source)
     if source.kind == "image":
         result = process_image(source, thumbnail_dir, limits, report)

@@ -153,7 +153,6 @@ def test_progress_events_arrive_in_order_for_one_asset(live: LiveSystem) -> None
     assert [u["stage"] for u in updates] == [
         "queued",
         "validate",
-        "validate",
         "metadata",
         "thumbnail",
         "done",

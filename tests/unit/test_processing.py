@@ -61,7 +61,7 @@ def test_jpeg_metadata_checksum_and_thumbnail(tmp_path: Path) -> None:
         taken="2024:05:01 10:30:00",
     )
     result, stages = run(path, tmp_path / "thumbs")
-    assert [s for s, _ in stages] == ["validate", "metadata", "thumbnail"]
+    assert [s for s, _ in stages] == ["metadata", "thumbnail"]
     assert [p for _, p in stages] == sorted(p for _, p in stages)
     assert result.checksum == hashlib.sha256(path.read_bytes()).hexdigest()
     assert result.metadata["width"] == 1600 and result.metadata["height"] == 1200
@@ -131,7 +131,7 @@ def test_video_metadata_and_thumbnail(tmp_path: Path, name: str, codec: str) -> 
     assert meta["fps"] == pytest.approx(25.0)
     assert meta["has_audio"] is True
     assert meta["bitrate"] > 0
-    assert [s for s, _ in stages] == ["validate", "metadata", "thumbnail"]
+    assert [s for s, _ in stages] == ["metadata", "thumbnail"]
     assert thumbnail(tmp_path / "thumbs", result).size == (320, 180)
 
 

@@ -63,7 +63,6 @@ def test_processing_ends_ready_with_metadata_and_ordered_events(
     updates = stream_updates(asset.pk)
     assert [u["stage"] for u in updates] == [
         "validate",
-        "validate",
         "metadata",
         "thumbnail",
         "done",
