@@ -416,7 +416,13 @@ def process_asset(asset_id: int) -> None:
     if not updated:
         logger.info("asset %s was deleted while processing", asset_id)
         return
-    logger.info("processed asset %s (%s) in %.3fs", asset_id, asset.file_path, elapsed)
+    logger.info(
+        "processed asset %s (%s) in %.3fs; wrote thumbnail %s",
+        asset_id,
+        asset.file_path,
+        elapsed,
+        result.thumbnail.name,
+    )
     timer.finish()
     events.publish_processing_update(
         asset_id=asset_id,
