@@ -6,12 +6,16 @@ import asyncio
 import contextlib
 import json
 import logging
+import time
+import weakref
 from typing import Any
 from urllib.parse import urlsplit
 
 from asgiref.sync import sync_to_async
+from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
+from channels.layers import get_channel_layer
 
 from assets import events, presence
 from assets.api.serializers import AssetSerializer
@@ -86,13 +90,98 @@ async def current_seq() -> int:
 _updates_after = sync_to_async(events.updates_after, thread_sensitive=False)
 
 
+# seq -> (data, wire text): every connection of the process sends the same update, so it is
+# encoded once (the channel layer hands each local consumer the same message).
+_encoded: dict[int, tuple[dict[str, Any], str]] = {}
+_ENCODED_KEEP = 1024
+
+
+def _wire_update(seq: int, data: dict[str, Any]) -> str:
+    cached = _encoded.get(seq)
+    if cached is not None and (cached[0] is data or cached[0] == data):
+        return cached[1]
+    text = json.dumps(events.message(seq, data), separators=(",", ":"))
+    _encoded[seq] = (data, text)
+    if len(_encoded) > _ENCODED_KEEP:
+        del _encoded[next(iter(_encoded))]
+    return text
+
+
 @database_sync_to_async
 def _not_ready_assets() -> list[dict[str, Any]]:
     return list(AssetSerializer(assets_not_ready(), many=True).data)
 
 
+class ProcessFanout:
+    """One channel-layer subscription per server process, fanned out to its /ws connections.
+
+    Channels' usual shape, one group member per connection, costs a channel-layer receive
+    per connection per update: with a thousand clients that is the whole CPU. Here the
+    process's one channel receives each update once and hands it to every local consumer.
+    """
+
+    GROUP_REFRESH_SECONDS = 600.0  # well inside channels-redis' group_expiry
+
+    def __init__(self) -> None:
+        self.consumers: set[ProcessingConsumer] = set()
+        self.channel: str | None = None
+        self._task: asyncio.Task[None] | None = None
+        self._ready = asyncio.Lock()
+
+    async def join(self, consumer: ProcessingConsumer) -> None:
+        async with self._ready:
+            if self._task is None or self._task.done():
+                layer = get_channel_layer()
+                # The default prefix: channels-redis reads all of a process's channels from
+                # one key, and a second prefix would never be read while consumers wait.
+                self.channel = await layer.new_channel()
+                await layer.group_add(events.GROUP, self.channel)
+                self._task = asyncio.create_task(self._run(layer, self.channel))
+        self.consumers.add(consumer)
+
+    def leave(self, consumer: ProcessingConsumer) -> None:
+        self.consumers.discard(consumer)
+
+    async def _run(self, layer: Any, channel: str) -> None:
+        refreshed = time.monotonic()
+        while True:
+            try:
+                message = await asyncio.wait_for(layer.receive(channel), self.GROUP_REFRESH_SECONDS)
+            except TimeoutError:
+                message = None
+            except Exception as exc:  # Redis went away: wait, rejoin; seq gaps are refilled
+                logger.warning("channel layer receive failed: %s", exc)
+                await asyncio.sleep(1)
+                refreshed = 0.0
+                message = None
+            if time.monotonic() - refreshed >= self.GROUP_REFRESH_SECONDS:
+                with contextlib.suppress(Exception):
+                    await layer.group_add(events.GROUP, channel)
+                    refreshed = time.monotonic()
+            if message is None or message.get("type") != events.CONSUMER_HANDLER:
+                continue
+            for consumer in list(self.consumers):
+                try:
+                    await consumer.processing_update(message)
+                except Exception:  # one broken socket must not stop the others' updates
+                    logger.exception("delivering update %s failed", message.get("seq"))
+
+
+_fanouts: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, ProcessFanout] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def process_fanout() -> ProcessFanout:
+    loop = asyncio.get_running_loop()
+    fanout = _fanouts.get(loop)
+    if fanout is None:
+        fanout = _fanouts[loop] = ProcessFanout()
+    return fanout
+
+
 class ProcessingConsumer(AsyncWebsocketConsumer):
-    """One browser or script connection; every connection joins the `processing` group.
+    """One browser or script connection, fed by its process's ProcessFanout.
 
     Delivery keeps a per-connection cursor, `_next`: the seq the client should get next.
     Updates are sent in seq order exactly once; anything below the cursor was already sent
@@ -109,9 +198,11 @@ class ProcessingConsumer(AsyncWebsocketConsumer):
 
     async def connect(self) -> None:
         self._held, self._live, self._joined, self._counted = {}, False, False, False
+        self._next = 0  # until the seq is read, updates are held, none sent
         self._tasks = []
         self._lock = asyncio.Lock()
         self._gap_task: asyncio.Task[None] | None = None
+        self._flush_task: asyncio.Task[None] | None = None
         self._last_heard = asyncio.get_running_loop().time()
         origin = _header(self.scope, b"origin")
         if not origin_allowed(self.scope):
@@ -121,7 +212,7 @@ class ProcessingConsumer(AsyncWebsocketConsumer):
         try:
             # Join first, then read the seq: every update numbered after `last_seq` reaches
             # this connection live or from the stream.
-            await self.channel_layer.group_add(events.GROUP, self.channel_name)
+            await process_fanout().join(self)
             self._joined = True
             self._next = await current_seq() + 1
         except Exception as exc:
@@ -151,14 +242,27 @@ class ProcessingConsumer(AsyncWebsocketConsumer):
             logger.warning("could not count a connection: %s", exc)
         log_event("ws_connect", client=self._client(), origin=origin, last_seq=self._next - 1)
 
+    async def dispatch(self, message: dict[str, Any]) -> None:
+        # Channels' own dispatch first closes stale database connections, a trip through the
+        # one database thread for every message; with a thousand clients that is a thousand
+        # trips per update. This consumer reaches the database only through
+        # database_sync_to_async, which does that itself, so the trip is skipped here.
+        handler = getattr(self, get_handler_name(message), None)
+        if handler is None:
+            raise ValueError(f"No handler for message type {message['type']}")
+        await handler(message)
+
     async def disconnect(self, code: int) -> None:
-        tasks = [*getattr(self, "_tasks", []), getattr(self, "_gap_task", None)]
+        tasks = [
+            *getattr(self, "_tasks", []),
+            getattr(self, "_gap_task", None),
+            getattr(self, "_flush_task", None),
+        ]
         for task in tasks:
             if task is not None and task is not asyncio.current_task():
                 task.cancel()
         if getattr(self, "_joined", False):
-            with contextlib.suppress(Exception):
-                await self.channel_layer.group_discard(events.GROUP, self.channel_name)
+            process_fanout().leave(self)
         if getattr(self, "_counted", False):
             with contextlib.suppress(Exception):
                 await presence.connection_closed()
@@ -197,15 +301,26 @@ class ProcessingConsumer(AsyncWebsocketConsumer):
         if not self._live:
             await self._go_live()
 
-    # Channel-layer handler: events.CONSUMER_HANDLER "processing.update".
     async def processing_update(self, event: dict[str, Any]) -> None:
+        """An update from the process's fan-out (events.CONSUMER_HANDLER "processing.update")."""
         seq = int(event["seq"])
+        if seq < self._next or seq in self._held:
+            return  # already sent, replayed or covered by a snapshot
+        self._held[seq] = event["data"]
+        if not self._live:
+            return
+        if self._lock.locked():
+            # A resume or a gap fill is sending: it must not hold up every other client;
+            # the update waits in _held and is flushed once the lock is free.
+            if self._flush_task is None or self._flush_task.done():
+                self._flush_task = asyncio.create_task(self._flush_when_free())
+            return
         async with self._lock:
-            if seq < self._next or seq in self._held:
-                return  # already sent, replayed or covered by a snapshot
-            self._held[seq] = event["data"]
-            if self._live:
-                await self._flush()
+            await self._flush()
+
+    async def _flush_when_free(self) -> None:
+        async with self._lock:
+            await self._flush()
 
     async def send_json(self, content: dict[str, Any]) -> None:
         await self.send(text_data=json.dumps(content, separators=(",", ":")))
@@ -214,9 +329,11 @@ class ProcessingConsumer(AsyncWebsocketConsumer):
 
     async def _flush(self) -> None:
         """Sends held updates from the cursor on while they are contiguous (lock held)."""
+        for seq in [s for s in self._held if s < self._next]:
+            del self._held[seq]  # arrived while the cursor moved past them
         while self._next in self._held:
             data = self._held.pop(self._next)
-            await self.send_json(events.message(self._next, data))
+            await self.send(text_data=_wire_update(self._next, data))
             self._next += 1
         if self._held and (self._gap_task is None or self._gap_task.done()):
             self._gap_task = asyncio.create_task(self._fill_gap_later())
@@ -224,6 +341,8 @@ class ProcessingConsumer(AsyncWebsocketConsumer):
     async def _fill_gap_later(self) -> None:
         await asyncio.sleep(GAP_WAIT_SECONDS)
         async with self._lock:
+            for seq in [s for s in self._held if s < self._next]:
+                del self._held[seq]
             if not self._held:
                 return
             if self._next not in self._held:
@@ -289,8 +408,6 @@ class ProcessingConsumer(AsyncWebsocketConsumer):
                     {"type": "snapshot", "seq": current, "data": {"assets": assets}}
                 )
                 self._next = current + 1
-            for seq in [s for s in self._held if s < self._next]:
-                del self._held[seq]
             self._live = True
             await self._flush()
 

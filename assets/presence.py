@@ -40,9 +40,15 @@ def async_redis() -> aioredis.Redis:
     loop = asyncio.get_running_loop()
     client = _clients.get(loop)
     if client is None:
-        client = aioredis.Redis.from_url(
-            Config.REDIS_URL, socket_timeout=2, socket_connect_timeout=2
+        # A blocking pool: a burst of connects waits for a free connection instead of failing.
+        pool = aioredis.BlockingConnectionPool.from_url(
+            Config.REDIS_URL,
+            max_connections=50,
+            timeout=2,
+            socket_timeout=2,
+            socket_connect_timeout=2,
         )
+        client = aioredis.Redis(connection_pool=pool)
         _clients[loop] = client
     return client
 

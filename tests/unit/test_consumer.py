@@ -353,3 +353,19 @@ async def test_open_connections_are_counted_in_redis_and_uncounted_on_disconnect
     await first.disconnect()
     await second.disconnect()
     assert await open_connections() == before
+
+
+async def test_every_connection_of_a_process_gets_each_update_once() -> None:
+    clients = [(await connect())[0] for _ in range(3)]
+    for communicator in clients:
+        await communicator.send_json_to({"type": "ping"})
+        assert await communicator.receive_json_from() == {"type": "pong"}
+    seq = await publish(13, 90)
+    for communicator in clients:
+        assert (await communicator.receive_json_from(timeout=3))["seq"] == seq
+        assert await communicator.receive_nothing(0.2)
+    await clients[0].disconnect()
+    after = await publish(13, 95)
+    for communicator in clients[1:]:
+        assert (await communicator.receive_json_from(timeout=3))["seq"] == after
+        await communicator.disconnect()
