@@ -1,0 +1,154 @@
+"""Fixtures for the browser tests: a built UI, a live MAM per module, Chromium, a page per test."""
+
+from __future__ import annotations
+
+import contextlib
+import re
+import shutil
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
+from playwright.sync_api import Error as PlaywrightError
+
+from mam.config import BASE_DIR
+from tests.support.live import LiveSystem, start_live_system
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-sync",
+]
+FRONTEND = BASE_DIR / "frontend"
+ARTIFACTS = BASE_DIR / "test-artifacts" / "e2e"
+# What the Makefile's `frontend/dist/index.html` target depends on.
+FRONTEND_INPUTS = ("src", "index.html", "package.json", "package-lock.json", "vite.config.ts")
+
+# Screenshots wait for thumbnails to load and fade in (styles.css: opacity over 0.3 s).
+SETTLED = "[...document.querySelectorAll('img.thumb__img')].every((img) => img.complete)"
+FADE_IN_MS = 350
+
+# Records every WebSocket the page opens, with close codes, so a test can tell why one ended.
+WS_RECORDER = """
+(() => {
+  const Native = window.WebSocket;
+  window.__wsLog = [];
+  class Recorded extends Native {
+    constructor(...args) {
+      super(...args);
+      const entry = { url: String(args[0]), opened: null, closed: null, code: null, reason: null };
+      window.__wsLog.push(entry);
+      this.addEventListener('open', () => { entry.opened = Date.now(); });
+      this.addEventListener('close', (event) => {
+        entry.closed = Date.now();
+        entry.code = event.code;
+        entry.reason = event.reason;
+      });
+    }
+  }
+  window.WebSocket = Recorded;
+})();
+"""
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    if CHROMIUM.exists():
+        return
+    skip = pytest.mark.skip(
+        reason=f"{CHROMIUM} not found: the e2e tests drive Debian's Chromium "
+        "(apt-get install chromium); CI installs it"
+    )
+    for item in items:
+        if "tests/e2e/" in item.nodeid:
+            item.add_marker(skip)
+
+
+def _newest_input_mtime() -> float:
+    newest = 0.0
+    for name in FRONTEND_INPUTS:
+        path = FRONTEND / name
+        files = [path] if path.is_file() else [p for p in path.rglob("*") if p.is_file()]
+        for file in files:
+            newest = max(newest, file.stat().st_mtime)
+    return newest
+
+
+def _run(command: list[str], timeout: float) -> None:
+    result = subprocess.run(
+        command, cwd=FRONTEND, capture_output=True, text=True, timeout=timeout, check=False
+    )
+    if result.returncode != 0:
+        pytest.fail(
+            f"`{' '.join(command)}` in frontend/ failed ({result.returncode}):\n"
+            f"{result.stdout[-3000:]}\n{result.stderr[-3000:]}",
+            pytrace=False,
+        )
+
+
+@pytest.fixture(scope="session")
+def frontend_build() -> Path:
+    """frontend/dist, built first when missing or older than the UI's sources (as `make` does)."""
+    index = FRONTEND / "dist" / "index.html"
+    if index.exists() and index.stat().st_mtime >= _newest_input_mtime():
+        return index.parent
+    npm = shutil.which("npm")
+    if npm is None:
+        pytest.fail("the UI is not built and npm is not installed to build it", pytrace=False)
+    if not (FRONTEND / "node_modules").is_dir():
+        _run([npm, "ci", "--no-audit", "--no-fund", "--loglevel=error"], timeout=600)
+    _run([npm, "run", "build", "--silent"], timeout=600)
+    return index.parent
+
+
+@pytest.fixture(scope="module")
+def system(tmp_path_factory: pytest.TempPathFactory, frontend_build: Path) -> Iterator[LiveSystem]:
+    """A real MAM (Daphne as `make run` starts it, one Celery worker) for one test module."""
+    live = start_live_system(tmp_path_factory.mktemp("e2e"), workers=1)
+    yield live
+    live.stop()
+
+
+@pytest.fixture(scope="session")
+def playwright() -> Iterator[Playwright]:
+    with sync_playwright() as driver:
+        yield driver
+
+
+@pytest.fixture(scope="session")
+def browser(playwright: Playwright) -> Iterator[Browser]:
+    chromium = playwright.chromium.launch(
+        executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+    )
+    yield chromium
+    chromium.close()
+
+
+@pytest.fixture
+def page(browser: Browser, system: LiveSystem, request: pytest.FixtureRequest) -> Iterator[Page]:
+    """A fresh page on the module's server; its screenshot goes to test-artifacts/e2e at the end."""
+    context: BrowserContext = browser.new_context(
+        base_url=system.base_url, viewport={"width": 1280, "height": 900}
+    )
+    context.set_default_timeout(15_000)
+    context.add_init_script(WS_RECORDER)
+    tab = context.new_page()
+    errors: list[str] = []
+    tab.on("pageerror", lambda error: errors.append(str(error)))
+    yield tab
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    try:
+        with contextlib.suppress(PlaywrightError):  # a picture of a half-loaded page still helps
+            tab.wait_for_function(SETTLED, timeout=3_000)
+            tab.wait_for_timeout(FADE_IN_MS)
+        name = re.sub(r"[^\w.-]+", "_", request.node.name).strip("_")
+        tab.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+    finally:
+        context.close()
+    assert not errors, f"uncaught errors in the page: {errors}"
