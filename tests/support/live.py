@@ -13,6 +13,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -34,7 +35,7 @@ def _redis_url_with_db(url: str, db: int) -> str:
     return urlunsplit((parts.scheme, parts.netloc, f"/{db}", parts.query, parts.fragment))
 
 
-def _create_postgres_database(base_url: str, name: str) -> str:
+def create_postgres_database(base_url: str, name: str) -> str:
     import psycopg
 
     with psycopg.connect(base_url, autocommit=True) as conn:
@@ -44,11 +45,24 @@ def _create_postgres_database(base_url: str, name: str) -> str:
     return urlunsplit((parts.scheme, parts.netloc, f"/{name}", parts.query, parts.fragment))
 
 
-def _drop_postgres_database(base_url: str, name: str) -> None:
+def drop_postgres_database(base_url: str, name: str) -> None:
     import psycopg
 
     with psycopg.connect(base_url, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@contextlib.contextmanager
+def private_database_env(env: dict[str, str], label: str) -> Iterator[dict[str, str]]:
+    """The env with DATABASE_URL pointing at a database of its own when it names PostgreSQL
+    (subprocesses must not share the suite's database); SQLite in DATA_DIR otherwise."""
+    database_url = env.get("DATABASE_URL", "")
+    if not database_url.startswith(("postgres://", "postgresql://")):
+        yield env
+        return
+    name = f"mam_{label}_{os.getpid()}_{next(_counter)}"
+    yield {**env, "DATABASE_URL": create_postgres_database(database_url, name)}
+    drop_postgres_database(database_url, name)
 
 
 @dataclass
@@ -169,7 +183,7 @@ class LiveSystem:
         stop_all([p for p in [self.server, *self.workers] if p is not None])
         self.workers.clear()
         if self.pg_base and self.pg_name:
-            _drop_postgres_database(self.pg_base, self.pg_name)
+            drop_postgres_database(self.pg_base, self.pg_name)
 
     # Conveniences for tests.
     def register(self, file_path: str, **extra: Any) -> httpx.Response:
@@ -224,7 +238,7 @@ def start_live_system(
     if database_url.startswith(("postgres://", "postgresql://")):
         system.pg_base = database_url
         system.pg_name = f"mam_live_{os.getpid()}_{n}"
-        env["DATABASE_URL"] = _create_postgres_database(database_url, system.pg_name)
+        env["DATABASE_URL"] = create_postgres_database(database_url, system.pg_name)
     system.redis().flushdb()
     try:
         system.manage("migrate", "--no-input", "-v0")

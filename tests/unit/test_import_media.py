@@ -19,6 +19,7 @@ from assets import bulk_import
 from assets.models import Asset, AssetStatus
 from mam.config import BASE_DIR
 from tests.media import make_gif, make_jpeg, make_png
+from tests.support.live import private_database_env
 
 pytestmark = pytest.mark.django_db
 
@@ -307,23 +308,24 @@ def test_plain_progress_lines_when_not_a_terminal(
 
 
 @pytest.fixture(scope="module")
-def command_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+def command_env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
     root = tmp_path_factory.mktemp("import-cli")
-    env = {
+    base_env = {
         **os.environ,
         "MEDIA_PATH": str(root / "media"),
         "DATA_DIR": str(root / "data"),
         "MAM_LOG_DIR": str(root / "logs"),
     }
     (root / "media").mkdir()
-    subprocess.run(
-        [sys.executable, "manage.py", "migrate", "--no-input", "-v0"],
-        cwd=BASE_DIR,
-        env=env,
-        check=True,
-        timeout=120,
-    )
-    return env
+    with private_database_env(base_env, "importcli") as env:
+        subprocess.run(
+            [sys.executable, "manage.py", "migrate", "--no-input", "-v0"],
+            cwd=BASE_DIR,
+            env=env,
+            check=True,
+            timeout=120,
+        )
+        yield env
 
 
 def manage(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
