@@ -23,7 +23,7 @@ app.conf.update(
     # A message is acknowledged only when its task has finished, and handed out again if the
     # worker dies, or after the visibility timeout, which must exceed the longest task.
     broker_transport_options={
-        "visibility_timeout": max(3600, Config.TASK_TIME_LIMIT * 4),
+        "visibility_timeout": Config.VISIBILITY_TIMEOUT,
         "global_keyprefix": "",
     },
     task_acks_late=True,
@@ -34,7 +34,10 @@ app.conf.update(
     accept_content=["json"],
     result_serializer="json",
     task_default_queue=MEDIA_QUEUE,
-    task_routes={"assets.reconcile_stuck_assets": {"queue": MAINTENANCE_QUEUE}},
+    task_routes={
+        "assets.process_asset": {"queue": MEDIA_QUEUE},
+        "assets.reconcile_stuck_assets": {"queue": MAINTENANCE_QUEUE},
+    },
     task_soft_time_limit=Config.TASK_SOFT_TIME_LIMIT,
     task_time_limit=Config.TASK_TIME_LIMIT,
     worker_concurrency=Config.WORKER_CONCURRENCY,
