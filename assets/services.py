@@ -250,14 +250,15 @@ def enqueue_processing(asset_ids: list[int]) -> None:
     from assets.tasks import process_asset_task  # tasks import services; avoid the cycle
 
     for asset_id in asset_ids:
+        # Announce before sending: a fast worker's first update must get a later seq than
+        # "queued", or a client applying updates in order would end on "pending".
+        events.publish_processing_update(
+            asset_id=asset_id, status=AssetStatus.PENDING, stage=ProcessingStage.QUEUED, progress=0
+        )
         try:
             process_asset_task.delay(asset_id)
         except Exception as exc:  # broker down: the reconciler re-enqueues pending assets
             logger.warning("could not enqueue asset %s: %s", asset_id, exc)
-            continue
-        events.publish_processing_update(
-            asset_id=asset_id, status=AssetStatus.PENDING, stage=ProcessingStage.QUEUED, progress=0
-        )
 
 
 def decoder_limits() -> DecoderLimits:
