@@ -21,7 +21,7 @@ export function LibraryView({ query, library, onQueryChange, onOpen }: LibraryVi
     <section className="library" aria-labelledby="library-heading">
       <div className="library__head">
         <h2 id="library-heading">Library</h2>
-        {meta && <span className="muted">{meta.total} assets</span>}
+        {meta && <span className="muted">{meta.total} {meta.total === 1 ? "asset" : "assets"}</span>}
       </div>
       <Filters query={query} onChange={onQueryChange} />
       {error && (

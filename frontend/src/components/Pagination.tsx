@@ -12,7 +12,7 @@ export function Pagination({ page, pages, total, onPage }: {
         ← Previous
       </button>
       <span aria-live="polite">
-        Page {page} of {Math.max(pages, 1)} <span className="muted">({total} assets)</span>
+        Page {page} of {Math.max(pages, 1)} <span className="muted">({total} {total === 1 ? "asset" : "assets"})</span>
       </span>
       <button type="button" onClick={() => onPage(page + 1)} disabled={page >= pages}>
         Next →
