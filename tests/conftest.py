@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
+from unittest import mock
 
 import pytest
 
@@ -27,3 +29,17 @@ def media_root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, settings: object
 @pytest.fixture
 def thumbnail_dir() -> Path:
     return Config.THUMBNAIL_DIR
+
+
+@pytest.fixture
+def task_delay() -> Iterator[mock.MagicMock]:
+    """No processing task reaches a broker; yields the mocked `delay` to assert on."""
+    with mock.patch("assets.tasks.process_asset_task.delay") as delay:
+        yield delay
+
+
+@pytest.fixture
+def quiet_events() -> Iterator[mock.MagicMock]:
+    """No progress event is published; yields the mocked publisher."""
+    with mock.patch("assets.events.publish_processing_update") as publish:
+        yield publish

@@ -49,10 +49,9 @@ def photo(media_root: Path) -> Path:
 
 
 @pytest.fixture(autouse=True)
-def no_broker() -> Any:
+def no_broker(task_delay: mock.MagicMock) -> mock.MagicMock:
     """Contract tests check that work is enqueued, not the worker (integration does that)."""
-    with mock.patch("assets.tasks.process_asset_task.delay") as delay:
-        yield delay
+    return task_delay
 
 
 def make_assets(media_root: Path, count: int) -> list[Asset]:

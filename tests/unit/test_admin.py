@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from unittest import mock
@@ -21,12 +20,8 @@ THUMB = "a" * 64 + "-320.jpg"
 
 
 @pytest.fixture(autouse=True)
-def delay() -> Iterator[mock.MagicMock]:
-    with (
-        mock.patch("assets.tasks.process_asset_task.delay") as delay,
-        mock.patch("assets.events.publish_processing_update"),
-    ):
-        yield delay
+def delay(task_delay: mock.MagicMock, quiet_events: mock.MagicMock) -> mock.MagicMock:
+    return task_delay
 
 
 @pytest.fixture

@@ -46,13 +46,9 @@ def run_import(*args: str) -> tuple[str, str, int]:
 
 
 @pytest.fixture(autouse=True)
-def delay() -> Iterator[mock.MagicMock]:
+def delay(task_delay: mock.MagicMock, quiet_events: mock.MagicMock) -> mock.MagicMock:
     """No task reaches a broker; tests that check enqueueing run the on-commit callbacks."""
-    with (
-        mock.patch("assets.tasks.process_asset_task.delay") as delay,
-        mock.patch("assets.events.publish_processing_update"),
-    ):
-        yield delay
+    return task_delay
 
 
 def paths() -> set[str]:

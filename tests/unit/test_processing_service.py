@@ -25,9 +25,8 @@ def empty_event_stream() -> None:
 
 
 @pytest.fixture(autouse=True)
-def no_broker() -> Any:
-    with mock.patch("assets.tasks.process_asset_task.delay") as delay:
-        yield delay
+def no_broker(task_delay: mock.MagicMock) -> mock.MagicMock:
+    return task_delay
 
 
 def stream_updates(asset_id: int) -> list[dict[str, Any]]:

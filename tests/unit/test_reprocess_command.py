@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from unittest import mock
@@ -19,12 +18,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def delay() -> Iterator[mock.MagicMock]:
-    with (
-        mock.patch("assets.tasks.process_asset_task.delay") as delay,
-        mock.patch("assets.events.publish_processing_update"),
-    ):
-        yield delay
+def delay(task_delay: mock.MagicMock, quiet_events: mock.MagicMock) -> mock.MagicMock:
+    return task_delay
 
 
 def make_asset(media_root: Path, name: str, status: str, **fields: Any) -> Asset:
