@@ -167,15 +167,20 @@ async def resume_client(url: str, log: list[tuple[int, float]]) -> None:
     async with websockets.connect(url, max_size=None) as ws:
         await ws.recv()
         await ws.send(json.dumps({"type": "resume", "data": {"last_seq": log[-1][0]}}))
-        while True:
-            try:
-                frame = await asyncio.wait_for(ws.recv(), 20)
-            except TimeoutError:
+
+        async def heartbeat() -> None:  # a silent client is closed after 60 s, busy or not
+            while True:
+                await asyncio.sleep(20)
                 await ws.send(PING)
-                continue
-            seq = seq_of(frame)
-            if seq is not None:
-                log.append((seq, time.time()))
+
+        beat = asyncio.create_task(heartbeat())
+        try:
+            async for frame in ws:
+                seq = seq_of(frame)
+                if seq is not None:
+                    log.append((seq, time.time()))
+        finally:
+            beat.cancel()
 
 
 # --- role: publish (a child process with the server's environment, like a worker) ---

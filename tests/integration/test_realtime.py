@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import time
 from collections.abc import Callable, Iterator
@@ -148,8 +149,9 @@ def test_a_frame_over_64_kib_closes_the_connection(system: LiveSystem) -> None:
     assert closed.value.rcvd.code == 4009
     # Past Daphne's own limit (1 MiB) the server drops the connection without reading on.
     ws, _ = open_ws(system.ws_url)
-    with pytest.raises(ConnectionClosed):  # the drop may already hit the send
+    with contextlib.suppress(ConnectionClosed):  # the drop may already hit the send
         ws.send("x" * (2 * 1024 * 1024))
+    with pytest.raises(ConnectionClosed):
         ws.recv(timeout=5)
 
 
