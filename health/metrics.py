@@ -21,39 +21,17 @@ from prometheus_client.core import (
 from prometheus_client.exposition import CONTENT_TYPE_PLAIN_0_0_4
 from prometheus_client.registry import Collector
 
-from assets import metrics, selectors
+from assets import metrics, presence, selectors
 from health import checks
 from health.workers import live_workers
 from mam.celery import MAINTENANCE_QUEUE, MEDIA_QUEUE
-from mam.config import Config
 
 logger = logging.getLogger("mam.metrics")
 
-# Maintained by the /ws consumers (assets.presence): open WebSocket connections across all
-# server processes, a hash of per-process counts; absent means none.
-WS_CONNECTIONS_KEY = f"{Config.REDIS_PREFIX}:ws:connections"
-
 
 def websocket_connections(client: redis.Redis) -> int:
-    try:
-        from assets import presence
-    except ImportError:
-        return _connections_from_key(client)
+    """Open WebSocket connections of the server processes still alive (assets.presence)."""
     return max(0, sum(presence.open_connections(client).values()))
-
-
-def _connections_from_key(client: redis.Redis) -> int:
-    kind = client.type(WS_CONNECTIONS_KEY)
-    kind = kind.decode() if isinstance(kind, bytes) else str(kind)
-    if kind == "string":
-        return max(0, int(client.get(WS_CONNECTIONS_KEY) or 0))
-    if kind == "hash":
-        return max(0, sum(int(v) for v in client.hvals(WS_CONNECTIONS_KEY)))
-    if kind == "set":
-        return int(client.scard(WS_CONNECTIONS_KEY))
-    if kind == "zset":
-        return int(client.zcard(WS_CONNECTIONS_KEY))
-    return 0
 
 
 def _hash(client: redis.Redis, key: str) -> dict[str, str]:

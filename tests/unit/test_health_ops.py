@@ -15,10 +15,9 @@ import redis
 from django.test import Client
 from prometheus_client.parser import text_string_to_metric_families
 
-from assets import metrics, services
+from assets import metrics, presence, services
 from assets.models import Asset, AssetStatus
 from health import checks
-from health.metrics import WS_CONNECTIONS_KEY
 from health.workers import HEARTBEAT_PREFIX, Heartbeat
 from mam import celery as mam_celery
 from mam.config import Config
@@ -35,7 +34,7 @@ def r() -> Iterator[redis.Redis]:
     client.delete("media")
     for key in client.scan_iter(match=f"{HEARTBEAT_PREFIX}*"):
         client.delete(key)
-    client.delete(WS_CONNECTIONS_KEY)
+    client.delete(presence.CONNECTIONS_KEY, presence.SEEN_KEY)
 
 
 @pytest.fixture
@@ -169,7 +168,9 @@ def test_metrics_report_queue_depth_assets_workers_and_connections(
 ) -> None:
     make_assets(pending=1, failed=2)
     r.rpush("media", "a", "b", "c")
-    r.hset(WS_CONNECTIONS_KEY, mapping={"web-1": 4, "web-2": 1})
+    r.hset(presence.CONNECTIONS_KEY, mapping={"web-1": 4, "web-2": 1})
+    # web-2 stopped announcing itself long ago: its sockets are gone with it.
+    r.zadd(presence.SEEN_KEY, {"web-1": time.time(), "web-2": time.time() - 3600})
 
     samples = scrape(client)
 
@@ -181,7 +182,7 @@ def test_metrics_report_queue_depth_assets_workers_and_connections(
     assert samples["mam_workers_alive"] == 0
     assert samples["mam_redis_up"] == 1
     assert samples["mam_database_up"] == 1
-    assert "mam_websocket_connections" in samples
+    assert samples["mam_websocket_connections"] == 4
 
 
 def test_processing_durations_are_histograms_by_type_and_stage(client: Client) -> None:
