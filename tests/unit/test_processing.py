@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import itertools
 import struct
 import time
 import zlib
@@ -15,6 +16,7 @@ from assets.mediatypes import format_for_name
 from assets.processing.errors import CorruptMedia, FileChanged
 from assets.processing.metadata import DecoderLimits, probe_video
 from assets.processing.pipeline import ProcessingResult, SourceFile, process_file
+from assets.processing.thumbnails import extract_video_frame, frame_command
 from mam.config import Config
 from tests.media import make_gif, make_jpeg, make_png, make_video
 
@@ -250,3 +252,30 @@ def test_processing_twice_gives_the_same_result(tmp_path: Path) -> None:
     assert first == second
     assert (tmp_path / "thumbs" / second.thumbnail.name).read_bytes() == bytes_first
     assert [p.name for p in (tmp_path / "thumbs").iterdir()] == [first.thumbnail.name]
+
+
+def test_decoder_memory_limit_applies(tmp_path: Path) -> None:
+    path = make_video(tmp_path / "hd.mp4", seconds=1, size=(1920, 1080), audio=False)
+    starved = DecoderLimits(
+        timeout=60,
+        memory_bytes=24 * 1024**2,
+        ffmpeg=Config.FFMPEG_BINARY,
+        ffprobe=Config.FFPROBE_BINARY,
+    )
+    with pytest.raises(CorruptMedia):
+        extract_video_frame(path, "mov", 1.0, starved)
+    assert extract_video_frame(path, "mov", 1.0, LIMITS).startswith(b"\xff\xd8")
+
+
+def test_frame_command_pins_container_and_protocol_and_seeks_before_input() -> None:
+    args = frame_command(Path("/media/a b.mp4"), "mov", 1.5, "ffmpeg")
+    before_input = args[: args.index("-i")]
+    pairs = set(itertools.pairwise(before_input))
+    assert {
+        ("-f", "mov"),
+        ("-protocol_whitelist", "file"),
+        ("-ss", "1.500"),
+        ("-threads", "1"),
+    } <= pairs
+    assert args[args.index("-i") + 1] == "file:/media/a b.mp4"
+    assert ("-map", "0:v:0") in set(itertools.pairwise(args))
