@@ -30,8 +30,10 @@ def _int(name: str, default: int) -> int:
         return default
     try:
         return int(raw)
-    except ValueError as exc:
-        raise ConfigError(f"{name} must be a whole number, got {raw!r}") from exc
+    except ValueError:
+        # Read while the class is being built, before anyone could catch it: stop here.
+        sys.stderr.write(f"mam: refusing to start: {name} must be a whole number, got {raw!r}\n")
+        raise SystemExit(2) from None
 
 
 def _absolute(raw: str) -> Path:
