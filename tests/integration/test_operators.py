@@ -11,7 +11,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.bootstrap import start_private_redis
+from mam.launcher import start_embedded_redis
+from tests.bootstrap import free_port
 from tests.support.live import LiveSystem, start_live_system
 
 pytestmark = pytest.mark.integration
@@ -35,7 +36,9 @@ def wait_until(predicate: object, timeout: float = 30) -> None:
 
 
 def test_health_answers_503_within_a_second_once_redis_is_stopped(tmp_path: Path) -> None:
-    url, redis_process = start_private_redis(tmp_path / "redis")
+    port = free_port()
+    url = f"redis://127.0.0.1:{port}/0"
+    redis_process = start_embedded_redis("127.0.0.1", port, tmp_path / "redis")
     system = start_live_system(tmp_path / "system", workers=1, extra_env={"REDIS_URL": url})
     try:
         wait_until(lambda: timed_get(system, "/api/v1/health/processing")[0].status_code == 200)
