@@ -2,6 +2,9 @@
 
 MEDIA_PATH, DATA_DIR and logs go to a temporary directory; Redis is MAM_TEST_REDIS_URL when
 set (CI points it at the machine's Redis), else a private redis-server started for this run.
+The database MAM_TEST_REDIS_URL names is flushed at the start (what another run left in it,
+such as queued tasks, would change what health reports); live systems started by the tests
+use (and flush) databases 1 to 14 of the same server, so name another one, such as 15.
 """
 
 from __future__ import annotations
@@ -54,4 +57,8 @@ _redis_process = (
     if _private_redis_port
     else None
 )
+if not _private_redis_port:
+    import redis
+
+    redis.Redis.from_url(REDIS_URL).flushdb()
 atexit.register(_cleanup, _redis_process)

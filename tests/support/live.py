@@ -221,7 +221,7 @@ def start_live_system(
     root.mkdir(parents=True, exist_ok=True)
     for sub in ("media", "data", "logs"):
         (root / sub).mkdir(exist_ok=True)
-    redis_db = (n % 14) + 1  # the in-process tests use db 0
+    redis_db = (n % 14) + 1  # in-process tests use db 0 (private server) or 15 (CI)
     env = {
         **os.environ,
         "MEDIA_PATH": str(root / "media"),
