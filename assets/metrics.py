@@ -47,10 +47,12 @@ def _record(write: Callable[[redis.client.Pipeline], object]) -> None:
         pipe = _client().pipeline(transaction=False)
         write(pipe)
         pipe.execute()
-    except redis.RedisError as exc:
+    except Exception as exc:
+        # Not only RedisError: redis-py can surface a socket torn down under it as ValueError
+        # (seen once serving a thumbnail). A metric is never worth failing the request.
         with _lock:
             _skip_until = time.monotonic() + BACKOFF_SECONDS
-        logger.warning("metrics not recorded (Redis unavailable): %s", exc)
+        logger.warning("metrics not recorded (Redis unavailable): %r", exc)
 
 
 def bucket_label(seconds: float) -> str:

@@ -251,3 +251,19 @@ def test_metrics_answer_fast_when_redis_is_down(client: Client, redis_down: None
     assert time.monotonic() - started < 1.0
     assert samples["mam_redis_up"] == 0
     assert samples["mam_database_up"] == 1
+
+
+def test_a_broken_metrics_connection_never_fails_a_thumbnail(
+    client: Client, thumbnail_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    name = "cd" * 32 + "-320.jpg"
+    (thumbnail_dir / name).write_bytes(b"\xff\xd8\xff")
+
+    def torn_down(*_: object, **__: object) -> None:
+        raise ValueError("I/O operation on closed file.")
+
+    monkeypatch.setattr(metrics, "_skip_until", 0.0)
+    monkeypatch.setattr(redis.client.Pipeline, "execute", torn_down)
+    response = client.get(f"/thumbnails/{name}")
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == b"\xff\xd8\xff"
