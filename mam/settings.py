@@ -147,7 +147,16 @@ CHANNEL_LAYERS = {
     "default": {
         "BACKEND": "channels_redis.core.RedisChannelLayer",
         "CONFIG": {
-            "hosts": [Config.REDIS_URL],
+            # channels-redis blocks 5 s in BZPOPMIN per receive; redis-py 8 reads with a
+            # 5 s socket timeout by default, so idle sockets raced it and died with 1011.
+            "hosts": [
+                {
+                    "address": Config.REDIS_URL,
+                    "socket_timeout": 30,
+                    "socket_connect_timeout": 5,
+                    "socket_keepalive": True,
+                }
+            ],
             "prefix": f"{Config.REDIS_PREFIX}:asgi",
             "capacity": Config.CHANNEL_CAPACITY,
             "expiry": Config.CHANNEL_EXPIRY,

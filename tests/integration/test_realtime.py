@@ -255,3 +255,22 @@ def test_websocket_health_reports_the_live_system(system: LiveSystem, tmp_path: 
     assert body["open_connections"] >= 1
     assert body["components"]["channel_layer"]["round_trip_ms"] > 0
     assert body["components"]["events"]["retention_limit"] == RETENTION
+
+
+def test_a_connection_quiet_longer_than_the_layers_blocking_pop_stays_open(
+    system: LiveSystem,
+) -> None:
+    # channels-redis blocks 5 s per receive; a socket read timeout of 5 s (redis-py 8's
+    # default) made every connection quiet for that long die with 1011.
+    ws, _ = open_ws(system.ws_url)
+    for _ in range(12):  # the client pings; the channel layer has nothing to say meanwhile
+        ws.send(json.dumps({"type": "ping"}))
+        assert json.loads(ws.recv(timeout=5))["type"] == "pong"
+        time.sleep(1)
+    asset_id = register_image(system, "after-quiet.jpg")
+    updates = collect(
+        ws,
+        lambda m: m.get("data", {}).get("asset_id") == asset_id and m["data"]["status"] == "ready",
+    )
+    assert stages(updates, asset_id)[-1] == "done"
+    ws.close()
