@@ -46,25 +46,8 @@ class AssetAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         ),
         ("Metadata", {"fields": ["metadata"]}),
     ]
-    readonly_fields = [
-        "large_preview",
-        "title",
-        "file_path",
-        "status",
-        "created_at",
-        "media_type",
-        "mime_type",
-        "size",
-        "checksum",
-        "updated_at",
-        "processing_stage",
-        "processing_progress",
-        "error",
-        "processing_attempts",
-        "processing_started_at",
-        "processed_at",
-        "metadata",
-    ]
+    # Everything shown is read-only: the detail page is for reading, not editing.
+    readonly_fields = [name for _, options in fieldsets for name in options["fields"]]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Asset]:
         return selectors.asset_list()
