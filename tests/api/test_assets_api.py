@@ -432,3 +432,13 @@ def test_cors_allows_only_configured_origins(client: Client, settings: Any) -> N
     denied = client.get(API, HTTP_ORIGIN="http://evil.example")
     assert allowed["Access-Control-Allow-Origin"] == "http://ui.example"
     assert "Access-Control-Allow-Origin" not in denied
+
+
+def test_with_debug_on_errors_keep_the_contract_body(
+    client: Client, photo: Path, settings: Any
+) -> None:
+    settings.DEBUG = True
+    assert_error(client.get("/api/v1/no/such/route"), 404)
+    with mock.patch("assets.services.validate_media_path", side_effect=RuntimeError("/srv/secret")):
+        body = assert_error(register(client, "holiday/beach.jpg"), 500, "internal server error")
+    assert "secret" not in json.dumps(body)

@@ -54,3 +54,38 @@ def test_unworkable_settings_are_refused(
 def test_a_valid_configuration_starts(tmp_path: Path) -> None:
     done = run_check(tmp_path, MAM_THUMBNAIL_DIR=str(tmp_path / "data" / "thumbs"))
     assert done.returncode == 0, done.stderr
+
+
+@pytest.mark.parametrize(
+    ("env", "debug"),
+    [
+        ({}, "False"),
+        ({"FLASK_DEBUG": "1"}, "True"),
+        ({"FLASK_ENV": "development"}, "True"),
+        ({"MAM_DEBUG": "1"}, "True"),
+        ({"FLASK_ENV": "production"}, "False"),
+    ],
+)
+def test_debug_follows_the_original_variables(
+    tmp_path: Path, env: dict[str, str], debug: str
+) -> None:
+    base = {
+        k: v for k, v in os.environ.items() if k not in {"FLASK_DEBUG", "FLASK_ENV", "MAM_DEBUG"}
+    }
+    done = subprocess.run(
+        [
+            sys.executable,
+            "manage.py",
+            "shell",
+            "-c",
+            "from django.conf import settings; print(settings.DEBUG)",
+        ],
+        cwd=BASE_DIR,
+        env={**base, "DATA_DIR": str(tmp_path / "data"), **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().splitlines()[-1] == debug
