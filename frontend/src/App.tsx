@@ -4,8 +4,8 @@ import { AddMediaPanel } from './components/AddMediaPanel';
 import { AssetDetail } from './components/AssetDetail';
 import { Header } from './components/Header';
 import { LibraryView } from './components/LibraryView';
-import { LiveConnectionContext, useConnectionState } from './hooks/liveConnectionContext';
 import { useAssetLibrary } from './hooks/useAssetLibrary';
+import { useConnectionState } from './hooks/useConnectionState';
 import { useLibraryQuery } from './hooks/useLibraryQuery';
 import { useProcessingHealth } from './hooks/useProcessingHealth';
 import { LiveConnection } from './services/websocket';
@@ -32,7 +32,7 @@ export function App({ connection: given }: { connection?: LiveConnection }) {
   const closeAsset = useCallback(() => updateQuery({ asset: null }), [updateQuery]);
 
   return (
-    <LiveConnectionContext.Provider value={connection}>
+    <>
       <a className="skip-link" href="#main">
         Skip to the library
       </a>
@@ -70,6 +70,6 @@ export function App({ connection: given }: { connection?: LiveConnection }) {
           }}
         />
       )}
-    </LiveConnectionContext.Provider>
+    </>
   );
 }
