@@ -52,12 +52,6 @@ export interface ListResponse {
   meta: ListMeta;
 }
 
-export interface ErrorResponse {
-  error: string;
-  timestamp?: string;
-  context?: Record<string, unknown>;
-}
-
 export interface ListParams {
   page?: number;
   page_size?: number;
@@ -220,8 +214,9 @@ export function assetContentUrl(id: number): string {
   return `${API_PREFIX}/assets/${id}/content`;
 }
 
-async function health(path: string, signal?: AbortSignal): Promise<HealthReport> {
-  const response = await send(path, { signal });
+/** /health/processing: 503 (work queued, no worker alive) is a report like 200, not an exception. */
+export async function healthProcessing(signal?: AbortSignal): Promise<HealthReport> {
+  const response = await send('/health/processing', { signal });
   const text = await response.text();
   let body: unknown;
   try {
@@ -234,16 +229,6 @@ async function health(path: string, signal?: AbortSignal): Promise<HealthReport>
   }
   throw errorFromResponse(response.status, response.statusText, text);
 }
-
-export function healthStatus(signal?: AbortSignal): Promise<HealthReport> {
-  return health('/health/status', signal);
-}
-
-export function healthProcessing(signal?: AbortSignal): Promise<HealthReport> {
-  return health('/health/processing', signal);
-}
-
-export const healthChecks = { status: healthStatus, processing: healthProcessing };
 
 export interface UploadProgress {
   loaded: number;
