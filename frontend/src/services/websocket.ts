@@ -334,7 +334,7 @@ export class LiveConnection {
     const message = parseServerMessage(raw);
     if (!message) return;
     if (message.type === 'connection') {
-      const announced = message.data.last_seq ?? message.data.seq;
+      const announced = message.data.last_seq;
       if (typeof announced === 'number' && Number.isFinite(announced)) {
         // The server's current seq is where a quiet client stands: without it, a client that saw
         // no update before a drop could not ask for the ones sent while it was away. A value below
