@@ -1,7 +1,8 @@
 /** One asset up close: preview or player, every metadata field, and rename / reprocess / delete. */
-import { useCallback, useEffect, useId, useState, type FormEvent } from 'react';
-import { ApiError, assetContentUrl, deleteAsset, getAsset, renameAsset, reprocessAsset, type Asset } from '../services/api';
-import { applyProcessingUpdate, mediaKindOf, needsRefetch } from '../services/assetUpdates';
+import { useId, useState, type FormEvent } from 'react';
+import { useLiveAsset } from '../hooks/useLiveAsset';
+import { ApiError, assetContentUrl, deleteAsset, renameAsset, reprocessAsset, type Asset } from '../services/api';
+import { mediaKindOf } from '../services/assetUpdates';
 import { formatDateTime, formatDuration, formatFileSize } from '../services/format';
 import type { LiveConnection } from '../services/websocket';
 import { Dialog } from './Dialog';
@@ -27,44 +28,12 @@ function describeValue(key: string, value: unknown): string {
 
 export function AssetDetail({ assetId, connection, onClose, onChanged, onDeleted }: AssetDetailProps) {
   const headingId = useId();
-  const [asset, setAsset] = useState<Asset | null>(null);
-  const [loadError, setLoadError] = useState<string | null>(null);
+  const { asset, loadError, replaceAsset } = useLiveAsset(assetId, connection);
   const [actionError, setActionError] = useState<string | null>(null);
   const [busy, setBusy] = useState<null | 'rename' | 'reprocess' | 'delete'>(null);
   const [editing, setEditing] = useState(false);
   const [title, setTitle] = useState('');
   const [confirming, setConfirming] = useState(false);
-
-  const load = useCallback(
-    (signal?: AbortSignal) =>
-      getAsset(assetId, signal)
-        .then((fresh) => {
-          setAsset(fresh);
-          setLoadError(null);
-        })
-        .catch((reason: unknown) => {
-          if (signal?.aborted) return;
-          setLoadError(reason instanceof ApiError ? reason.message : String(reason));
-        }),
-    [assetId],
-  );
-
-  useEffect(() => {
-    const controller = new AbortController();
-    void load(controller.signal);
-    return () => controller.abort();
-  }, [load]);
-
-  useEffect(() => {
-    if (!connection) return;
-    return connection.subscribe((message) => {
-      if (message.type === 'processing_update' && message.data.asset_id === assetId) {
-        setAsset((current) => (current ? applyProcessingUpdate(current, message.data) : current));
-        if (needsRefetch(message.data, true)) void load();
-      }
-      if (message.type === 'snapshot') void load();
-    });
-  }, [connection, assetId, load]);
 
   const run = async (kind: 'rename' | 'reprocess' | 'delete', action: () => Promise<void>) => {
     setBusy(kind);
@@ -82,7 +51,7 @@ export function AssetDetail({ assetId, connection, onClose, onChanged, onDeleted
     event.preventDefault();
     void run('rename', async () => {
       const renamed = await renameAsset(assetId, title.trim());
-      setAsset(renamed);
+      replaceAsset(renamed);
       setEditing(false);
       onChanged(renamed);
     });
@@ -175,7 +144,7 @@ export function AssetDetail({ assetId, connection, onClose, onChanged, onDeleted
                   onClick={() =>
                     void run('reprocess', async () => {
                       const fresh = await reprocessAsset(asset.id);
-                      setAsset(fresh);
+                      replaceAsset(fresh);
                       onChanged(fresh);
                     })
                   }
