@@ -73,7 +73,8 @@ describe('useAssetLibrary', () => {
     const lists = () => calls.filter((url) => url.startsWith('/api/v1/assets?')).length;
     expect(lists()).toBe(1);
 
-    send({ type: 'snapshot', seq: 9, data: { assets: [{ ...clip, status: 'failed', processing: { stage: null, progress: 0, error: 'gone' } }] } });
+    const failed = { ...clip, status: 'failed', processing: { stage: null, progress: 0, error: 'gone' } };
+    send({ type: 'snapshot', seq: 9, data: { assets: [failed] } });
     expect(result.current.items[0]?.processing.error).toBe('gone');
     await waitFor(() => expect(lists()).toBe(2));
     await waitFor(() => expect(result.current.loading).toBe(false));

@@ -67,5 +67,6 @@ export function useAssetLibrary(query: LibraryQuery, connection: LiveConnection 
   const removeAsset = useCallback((id: number) => dispatch({ type: 'removed', id }), []);
 
   const loading = state.settledKey !== requestKey(query, generation);
-  return { items: state.items, meta: state.meta, loading, error: state.error, reload, addAsset, updateAsset, removeAsset };
+  const { items, meta, error } = state;
+  return { items, meta, loading, error, reload, addAsset, updateAsset, removeAsset };
 }

@@ -50,7 +50,9 @@ export function useLiveAsset(id: number, connection: LiveConnection | null): Liv
       if (message.type === 'processing_update' && message.data.asset_id === id) {
         const update = message.data;
         setLoaded((current) =>
-          current.id === id && current.asset ? { ...current, asset: applyProcessingUpdate(current.asset, update) } : current,
+          current.id === id && current.asset
+            ? { ...current, asset: applyProcessingUpdate(current.asset, update) }
+            : current,
         );
         if (needsRefetch(update, true)) void load();
       }

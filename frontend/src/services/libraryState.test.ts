@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { makeAsset } from '../test/fakes';
 import type { Asset } from './api';
-import { initialLibraryState, libraryReducer, requestKey, type LibraryAction, type LibraryState, type PageQuery } from './libraryState';
+import {
+  initialLibraryState,
+  libraryReducer,
+  requestKey,
+  type LibraryAction,
+  type LibraryState,
+  type PageQuery,
+} from './libraryState';
 
 const firstPage: PageQuery = { page: 1, type: '', status: '', q: '', ordering: '-created_at' };
 
@@ -41,7 +48,11 @@ describe('libraryReducer: listing', () => {
   });
 
   it('keeps the cards on screen when a list request fails', () => {
-    const state = run(listed([older]), { type: 'reload' }, { type: 'listFailed', key: requestKey(firstPage, 1), error: 'Could not reach' });
+    const state = run(
+      listed([older]),
+      { type: 'reload' },
+      { type: 'listFailed', key: requestKey(firstPage, 1), error: 'Could not reach' },
+    );
     expect(state.error).toBe('Could not reach');
     expect(ids(state)).toEqual([1]);
     expect(state.settledKey).toBe(requestKey(firstPage, 1));
