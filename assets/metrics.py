@@ -11,31 +11,32 @@ import logging
 import threading
 import time
 from collections.abc import Callable
-from functools import cache
 
 import redis
 
-from mam.config import Config
+from assets.models import ProcessingStage
+from mam.redis_clients import Purpose, redis_client, redis_key
 
 logger = logging.getLogger("mam.metrics")
 
-DURATIONS_KEY = f"{Config.REDIS_PREFIX}:metrics:processing_seconds"
-FAILURES_KEY = f"{Config.REDIS_PREFIX}:metrics:failures"
-THUMBNAILS_KEY = f"{Config.REDIS_PREFIX}:metrics:thumbnails"
 # Upper bounds (seconds) of the processing-duration histogram buckets; +Inf is implied.
 DURATION_BUCKETS: tuple[float, ...] = (0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300)
-REDIS_TIMEOUT = 0.3
 BACKOFF_SECONDS = 5.0
 
 _lock = threading.Lock()
 _skip_until = 0.0
 
 
-@cache
-def _client() -> redis.Redis:
-    return redis.Redis.from_url(
-        Config.REDIS_URL, socket_timeout=REDIS_TIMEOUT, socket_connect_timeout=REDIS_TIMEOUT
-    )
+def durations_key() -> str:
+    return redis_key("metrics", "processing_seconds")
+
+
+def failures_key() -> str:
+    return redis_key("metrics", "failures")
+
+
+def thumbnails_key() -> str:
+    return redis_key("metrics", "thumbnails")
 
 
 def _record(write: Callable[[redis.client.Pipeline], object]) -> None:
@@ -44,7 +45,7 @@ def _record(write: Callable[[redis.client.Pipeline], object]) -> None:
     if time.monotonic() < _skip_until:
         return
     try:
-        pipe = _client().pipeline(transaction=False)
+        pipe = redis_client(Purpose.METRICS).pipeline(transaction=False)
         write(pipe)
         pipe.execute()
     except Exception as exc:
@@ -71,33 +72,37 @@ def record_duration(*, media_type: str, stage: str, seconds: float) -> None:
     prefix = f"{media_type}|{stage}"
 
     def write(pipe: redis.client.Pipeline) -> None:
-        pipe.hincrby(DURATIONS_KEY, f"{prefix}|{bucket_label(seconds)}", 1)
-        pipe.hincrbyfloat(DURATIONS_KEY, f"{prefix}|sum", seconds)
-        pipe.hincrby(DURATIONS_KEY, f"{prefix}|count", 1)
+        pipe.hincrby(durations_key(), f"{prefix}|{bucket_label(seconds)}", 1)
+        pipe.hincrbyfloat(durations_key(), f"{prefix}|sum", seconds)
+        pipe.hincrby(durations_key(), f"{prefix}|count", 1)
 
     _record(write)
 
 
 def record_failure(reason_class: str) -> None:
-    _record(lambda pipe: pipe.hincrby(FAILURES_KEY, reason_class, 1))
+    _record(lambda pipe: pipe.hincrby(failures_key(), reason_class, 1))
 
 
 def record_thumbnail(outcome: str) -> None:
     """outcome: `served` or `throttled`."""
-    _record(lambda pipe: pipe.hincrby(THUMBNAILS_KEY, outcome, 1))
+    _record(lambda pipe: pipe.hincrby(thumbnails_key(), outcome, 1))
 
 
 class StageTimer:
-    """Times each stage of one asset's processing, from one stage report to the next."""
+    """Times each stage of one asset's processing, from one stage report to the next.
 
-    def __init__(self, media_type: str) -> None:
+    `clock` is injectable so tests control time instead of depending on the machine's load.
+    """
+
+    def __init__(self, media_type: str, clock: Callable[[], float] = time.monotonic) -> None:
         self.media_type = media_type
-        self.started = self.stage_started = time.monotonic()
+        self.clock = clock
+        self.started = self.stage_started = clock()
         self.stage: str | None = None
         self.durations: dict[str, float] = {}
 
     def enter(self, stage: str) -> None:
-        now = time.monotonic()
+        now = self.clock()
         if self.stage is not None and stage != self.stage:
             self.durations[self.stage] = self.durations.get(self.stage, 0.0) + (
                 now - self.stage_started
@@ -107,9 +112,9 @@ class StageTimer:
 
     def finish(self) -> None:
         """Records every stage and the total: called once the asset is ready."""
-        self.enter("done")
+        self.enter(ProcessingStage.DONE)
         for stage, seconds in self.durations.items():
             record_duration(media_type=self.media_type, stage=stage, seconds=seconds)
         record_duration(
-            media_type=self.media_type, stage="total", seconds=time.monotonic() - self.started
+            media_type=self.media_type, stage="total", seconds=self.clock() - self.started
         )

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django.db import models
 
+THUMBNAIL_URL_PREFIX = "/thumbnails/"
+
 
 class AssetStatus(models.TextChoices):
     PENDING = "pending", "Pending"
@@ -73,3 +75,14 @@ class Asset(models.Model):
     def thumbnail_url(self) -> str | None:
         url = self.media_metadata.get("thumbnail_url")
         return url if isinstance(url, str) else None
+
+    @property
+    def thumbnail_name(self) -> str | None:
+        """The thumbnail's file name under THUMBNAIL_DIR, when it has one."""
+        url = self.thumbnail_url
+        return url.removeprefix(THUMBNAIL_URL_PREFIX) if url else None
+
+
+def thumbnail_url_for(name: str) -> str:
+    """The URL a thumbnail file is served at (CONTRACT.md: never under the API prefix)."""
+    return f"{THUMBNAIL_URL_PREFIX}{name}"

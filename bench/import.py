@@ -53,7 +53,7 @@ def child(args: argparse.Namespace) -> None:
 
     from django.core.management import call_command
 
-    from assets.bulk_import import Outcome, import_media, resolve_import_root
+    from assets.ingest.bulk_import import Outcome, import_media, resolve_import_root
 
     call_command("migrate", "--no-input", verbosity=0)
     roots = [resolve_import_root(p) for p in args.paths]

@@ -191,7 +191,7 @@ def run_publisher(updates: int, rate: float, out: Path) -> None:
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mam.settings")
     django.setup()
-    from assets import events
+    from assets.realtime import events
 
     published: dict[int, float] = {}
     started = time.monotonic()

@@ -16,14 +16,13 @@ from asgiref.sync import async_to_sync
 from channels.layers import DEFAULT_CHANNEL_LAYER, channel_layers
 from django.db import connection
 
-from assets import events, presence
+from assets.realtime import events, presence
 from health.workers import live_workers
 from mam.celery import MEDIA_QUEUE
 from mam.config import Config
+from mam.redis_clients import Purpose, redis_client
 
 HEALTHY, DEGRADED, UNHEALTHY = "healthy", "degraded", "unhealthy"
-# Health answers must arrive in well under a second even when Redis is gone.
-REDIS_TIMEOUT = 0.3
 MIN_FREE_DISK_BYTES = 512 * 1024**2
 MEMORY_DEGRADED_PERCENT = 90.0
 
@@ -55,16 +54,10 @@ def check_database() -> ComponentHealth:
     )
 
 
-def redis_probe_client() -> redis.Redis:
-    return redis.Redis.from_url(
-        Config.REDIS_URL, socket_timeout=REDIS_TIMEOUT, socket_connect_timeout=REDIS_TIMEOUT
-    )
-
-
 def check_redis() -> ComponentHealth:
     started = time.perf_counter()
     try:
-        client = redis_probe_client()
+        client = redis_client(Purpose.PROBE)
         client.ping()
         info = client.info("memory")
     except redis.RedisError as exc:
@@ -151,7 +144,7 @@ class ProcessingState:
 
 def processing_state() -> ProcessingState:
     try:
-        client = redis_probe_client()
+        client = redis_client(Purpose.PROBE)
         return ProcessingState(
             queued=queue_depth(client, MEDIA_QUEUE), workers=live_workers(client)
         )
@@ -244,13 +237,13 @@ def check_channel_layer() -> ComponentHealth:
 def check_realtime_events() -> ComponentHealth:
     """Open /ws connections across server processes, the current seq and the retained depth."""
     try:
-        client = redis_probe_client()
+        client = redis_client(Purpose.PROBE)
         presence.forget_dead_processes(client)
         per_process = presence.open_connections(client)
         with client.pipeline(transaction=False) as pipe:
-            pipe.get(events.SEQ_KEY)
-            pipe.xlen(events.STREAM_KEY)
-            pipe.xrange(events.STREAM_KEY, "-", "+", count=1)
+            pipe.get(events.seq_key())
+            pipe.xlen(events.stream_key())
+            pipe.xrange(events.stream_key(), "-", "+", count=1)
             seq, depth, oldest = pipe.execute()
     except redis.RedisError as exc:
         return ComponentHealth(UNHEALTHY, details={"error": type(exc).__name__})
@@ -261,7 +254,7 @@ def check_realtime_events() -> ComponentHealth:
             "server_processes": len(per_process),
             "current_seq": int(seq or 0),
             "retained_updates": int(depth),
-            "oldest_retained_seq": int(oldest[0][0].split(b"-")[0]) if oldest else None,
+            "oldest_retained_seq": events.seq_of(oldest[0][0]) if oldest else None,
             "retention_limit": Config.EVENT_RETENTION,
         },
     )

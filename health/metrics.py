@@ -21,16 +21,18 @@ from prometheus_client.core import (
 from prometheus_client.exposition import CONTENT_TYPE_PLAIN_0_0_4
 from prometheus_client.registry import Collector
 
-from assets import metrics, presence, selectors
+from assets import metrics, selectors
+from assets.realtime import presence
 from health import checks
 from health.workers import live_workers
 from mam.celery import MAINTENANCE_QUEUE, MEDIA_QUEUE
+from mam.redis_clients import Purpose, redis_client
 
 logger = logging.getLogger("mam.metrics")
 
 
 def websocket_connections(client: redis.Redis) -> int:
-    """Open WebSocket connections of the server processes still alive (assets.presence)."""
+    """Open WebSocket connections of the server processes still alive (realtime.presence)."""
     return max(0, sum(presence.open_connections(client).values()))
 
 
@@ -84,14 +86,14 @@ class MamCollector(Collector):
 
     def _redis(self) -> Iterator[Metric]:
         up = GaugeMetricFamily("mam_redis_up", "1 when Redis answers")
-        client = checks.redis_probe_client()
+        client = redis_client(Purpose.PROBE)
         try:
             queues = {q: checks.queue_depth(client, q) for q in (MEDIA_QUEUE, MAINTENANCE_QUEUE)}
             workers = live_workers(client)
             connections = websocket_connections(client)
-            durations = _hash(client, metrics.DURATIONS_KEY)
-            failures = _hash(client, metrics.FAILURES_KEY)
-            thumbnails = _hash(client, metrics.THUMBNAILS_KEY)
+            durations = _hash(client, metrics.durations_key())
+            failures = _hash(client, metrics.failures_key())
+            thumbnails = _hash(client, metrics.thumbnails_key())
         except (redis.RedisError, ValueError) as exc:
             logger.warning("metrics: Redis unavailable: %s", exc)
             up.add_metric([], 0)

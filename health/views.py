@@ -10,8 +10,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from assets.consumers import HEARTBEAT_INTERVAL
 from assets.models import AssetStatus
+from assets.realtime.protocol import HEARTBEAT_INTERVAL
 from assets.selectors import status_counts as asset_status_counts
 from health import checks
 from mam.config import Config

@@ -17,17 +17,16 @@ from typing import Any
 
 import redis
 
-from mam.config import Config
+from mam.redis_clients import Purpose, redis_client, redis_key
 
 logger = logging.getLogger("mam.system")
 
-HEARTBEAT_PREFIX = f"{Config.REDIS_PREFIX}:workers:"
 HEARTBEAT_INTERVAL = 5.0
 HEARTBEAT_TTL = 20  # seconds: a few missed beats before a worker counts as gone
 
 
 def heartbeat_key(hostname: str) -> str:
-    return f"{HEARTBEAT_PREFIX}{hostname}"
+    return redis_key("workers", hostname)
 
 
 class Heartbeat:
@@ -45,9 +44,7 @@ class Heartbeat:
         }
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="mam-heartbeat", daemon=True)
-        self._client = redis.Redis.from_url(
-            Config.REDIS_URL, socket_timeout=2, socket_connect_timeout=2
-        )
+        self._client = redis_client(Purpose.HEARTBEAT)
 
     def start(self) -> None:
         self.beat()
@@ -76,7 +73,7 @@ class Heartbeat:
 
 def live_workers(client: redis.Redis) -> list[dict[str, Any]]:
     """The workers whose heartbeat has not expired (raises RedisError when Redis is down)."""
-    keys = list(client.scan_iter(match=f"{HEARTBEAT_PREFIX}*", count=200))
+    keys = list(client.scan_iter(match=heartbeat_key("*"), count=200))
     if not keys:
         return []
     workers = []
@@ -108,9 +105,8 @@ def main(argv: list[str] | None = None) -> int:
 
     args = sys.argv[1:] if argv is None else argv
     hostname = args[0] if args else f"mam@{socket.gethostname()}"
-    client = redis.Redis.from_url(Config.REDIS_URL, socket_timeout=2, socket_connect_timeout=2)
     try:
-        alive = bool(client.exists(heartbeat_key(hostname)))
+        alive = bool(redis_client(Purpose.HEARTBEAT).exists(heartbeat_key(hostname)))
     except redis.RedisError as exc:
         print(f"redis unavailable: {exc}")
         return 1

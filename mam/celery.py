@@ -51,7 +51,7 @@ app.conf.update(
         }
     },
 )
-app.autodiscover_tasks(["assets"])
+app.autodiscover_tasks(["assets.jobs"])
 
 
 @worker_process_init.connect

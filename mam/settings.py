@@ -2,18 +2,11 @@
 
 from __future__ import annotations
 
-import sys
-
 import dj_database_url
 
-from mam.config import Config, ConfigError
+from mam.config import Config
 from mam.logging import logging_config
 
-try:
-    Config.validate()
-except ConfigError as exc:  # one line, then stop: CONTRACT.md section 1
-    sys.stderr.write(f"mam: refusing to start: {exc}\n")
-    raise SystemExit(2) from None
 Config.ensure_directories()
 
 DEBUG = Config.DEBUG
@@ -105,9 +98,9 @@ WHITENOISE_IMMUTABLE_FILE_TEST = r"^.+/assets/.+[.-][0-9a-zA-Z_-]{8,}\..+$"
 # Uploads: anything larger than UPLOAD_MEMORY_BYTES is streamed to a temporary file next to
 # its destination, so the final move is a rename on the same filesystem.
 FILE_UPLOAD_MAX_MEMORY_SIZE = Config.UPLOAD_MEMORY_BYTES
-FILE_UPLOAD_TEMP_DIR = str(Config.MEDIA_BASE_PATH / Config.UPLOAD_SUBDIR / ".incoming")
+FILE_UPLOAD_TEMP_DIR = str(Config.incoming_dir)
 FILE_UPLOAD_HANDLERS = [
-    "assets.uploads.SizeLimitUploadHandler",
+    "assets.ingest.uploads.SizeLimitUploadHandler",
     "django.core.files.uploadhandler.MemoryFileUploadHandler",
     "django.core.files.uploadhandler.TemporaryFileUploadHandler",
 ]

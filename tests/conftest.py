@@ -34,12 +34,12 @@ def thumbnail_dir() -> Path:
 @pytest.fixture
 def task_delay() -> Iterator[mock.MagicMock]:
     """No processing task reaches a broker; yields the mocked `delay` to assert on."""
-    with mock.patch("assets.tasks.process_asset_task.delay") as delay:
+    with mock.patch("assets.jobs.tasks.process_asset_task.delay") as delay:
         yield delay
 
 
 @pytest.fixture
 def quiet_events() -> Iterator[mock.MagicMock]:
     """No progress event is published; yields the mocked publisher."""
-    with mock.patch("assets.events.publish_processing_update") as publish:
+    with mock.patch("assets.realtime.events.publish_processing_update") as publish:
         yield publish

@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 import django_filters
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
+from assets.library.search import search_assets
 from assets.models import Asset, AssetStatus, MediaType
 
 
@@ -35,7 +36,4 @@ class AssetFilter(django_filters.FilterSet):
         fields: list[str] = []
 
     def search(self, queryset: QuerySet[Asset], name: str, value: str) -> QuerySet[Asset]:
-        value = value.strip()
-        if not value:
-            return queryset
-        return queryset.filter(Q(title__icontains=value) | Q(file_path__icontains=value))
+        return search_assets(queryset, value)

@@ -27,6 +27,8 @@ from assets.api.serializers import (
     UploadAssetSerializer,
 )
 from assets.api.streaming import ranged_file_response
+from assets.ingest.errors import FileRejected
+from assets.ingest.paths import stored_file_path
 from assets.models import Asset
 from mam.config import Config
 from mam.errors import InvalidInput, NotFound
@@ -146,8 +148,8 @@ class AssetViewSet(
     def content(self, request: Request, pk: str | None = None) -> Any:
         asset = self._asset()
         try:
-            path = services.absolute_path_of(asset)
-        except InvalidInput:
+            path = stored_file_path(asset.file_path)
+        except FileRejected:
             raise NotFound("The asset's file is no longer available", asset_id=asset.pk) from None
         response: FileResponse | StreamingHttpResponse = ranged_file_response(
             request, path, asset.mime_type, path.name

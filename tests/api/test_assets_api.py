@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -18,21 +17,10 @@ from assets import services
 from assets.models import Asset, AssetStatus
 from mam.config import Config
 from tests.media import make_jpeg, make_png
+from tests.support.contract import TIMESTAMP, assert_error
 
 pytestmark = pytest.mark.django_db
 API = "/api/v1/assets"
-TIMESTAMP = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$")
-
-
-def assert_error(response: Any, status: int, contains: str = "") -> dict[str, Any]:
-    assert response.status_code == status, response.content
-    assert response["Content-Type"].startswith("application/json")
-    body = response.json()
-    assert set(body) == {"error", "timestamp", "context"}
-    assert TIMESTAMP.match(body["timestamp"])
-    assert contains.lower() in body["error"].lower()
-    assert "/tmp/" not in response.content.decode() and "Traceback" not in body["error"]
-    return dict(body)
 
 
 def post_json(client: Client, url: str, data: Any) -> Any:

@@ -10,7 +10,7 @@ from django.core.cache import cache
 from django.test import Client
 
 from mam.config import Config
-from tests.api.test_assets_api import assert_error
+from tests.support.contract import assert_error
 
 NAME = "ab" * 32 + "-320.jpg"
 

@@ -9,7 +9,7 @@ import pytest
 from asgiref.sync import async_to_sync
 from django.test import Client
 
-from assets import events, presence
+from assets.realtime import events, presence
 from mam.config import Config
 from tests.bootstrap import free_port
 

@@ -14,9 +14,8 @@ import psutil
 import pytest
 from PIL import Image
 
-from tests.media import make_gif, make_jpeg, make_png, make_video
+from tests.media import make_gif, make_jpeg, make_png, make_video, png_claiming
 from tests.support.live import LiveSystem, start_live_system
-from tests.unit.test_processing import _png_claiming
 
 pytestmark = pytest.mark.integration
 
@@ -110,7 +109,7 @@ def test_hostile_files_are_refused_at_registration(
 @pytest.mark.parametrize(
     ("name", "content", "reason"),
     [
-        ("bomb.png", _png_claiming(50_000, 50_000), "too large"),
+        ("bomb.png", png_claiming(50_000, 50_000), "too large"),
         ("cut.jpg", None, "damaged"),
     ],
 )

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from assets.bulk_import import (
+from assets.ingest.bulk_import import (
     ImportPathError,
     Outcome,
     count_files,

@@ -1,0 +1,195 @@
+"""Metadata extraction: images with Pillow, videos with ffprobe (through ffmpeg-python)."""
+
+from __future__ import annotations
+
+import json
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import IO, Any
+
+from PIL import ExifTags, Image
+
+from assets.jobs.processing.decoders import DecoderLimits, input_options, run_decoder
+from assets.jobs.processing.errors import CorruptMedia
+
+
+@dataclass(frozen=True)
+class ImageInfo:
+    width: int  # after EXIF orientation
+    height: int
+    format: str
+    mode: str
+    frame_count: int = 1
+    duration: float | None = None  # seconds, animated GIFs only
+    exif: dict[str, str] = field(default_factory=dict)
+
+    def as_metadata(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"width": self.width, "height": self.height}
+        if self.frame_count > 1:
+            out["frame_count"] = self.frame_count
+            out["duration"] = self.duration
+        out.update(self.exif)
+        return out
+
+
+@dataclass(frozen=True)
+class VideoInfo:
+    width: int  # after rotation
+    height: int
+    duration: float | None
+    codec: str
+    fps: float | None
+    bitrate: int | None
+    has_audio: bool
+    audio_codec: str | None = None
+    rotation: int = 0
+    container: str = ""
+
+    def as_metadata(self) -> dict[str, Any]:
+        return {k: v for k, v in asdict(self).items() if v is not None and k != "container"}
+
+
+# EXIF tags worth showing: capture time and camera.
+_EXIF_IFD = 0x8769
+_ORIENTATION = 0x0112
+_SWAPPING_ORIENTATIONS = {5, 6, 7, 8}
+
+
+@contextmanager
+def hostile_image_guard(limits: DecoderLimits) -> Iterator[None]:
+    """Decompression bombs are errors, not warnings, within this block."""
+    previous = Image.MAX_IMAGE_PIXELS
+    Image.MAX_IMAGE_PIXELS = limits.max_image_pixels
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            yield
+    except (Image.DecompressionBombWarning, Image.DecompressionBombError) as exc:
+        raise CorruptMedia(f"Image is too large to process safely: {exc}") from None
+    finally:
+        Image.MAX_IMAGE_PIXELS = previous
+
+
+def open_image(source: IO[bytes], pillow_format: str) -> Image.Image:
+    """Opens only with the one decoder the file's type allows."""
+    try:
+        return Image.open(source, formats=[pillow_format])
+    except Image.UnidentifiedImageError:
+        raise CorruptMedia(f"Not a readable {pillow_format} image") from None
+
+
+def _exif_summary(image: Image.Image) -> tuple[int, dict[str, str]]:
+    exif = image.getexif()
+    orientation = int(exif.get(_ORIENTATION, 1) or 1)
+    out: dict[str, str] = {}
+    make, model = exif.get(ExifTags.Base.Make), exif.get(ExifTags.Base.Model)
+    camera = " ".join(str(p).strip("\x00 ") for p in (make, model) if p)
+    if camera:
+        out["camera"] = camera[:120]
+    taken = exif.get_ifd(_EXIF_IFD).get(ExifTags.Base.DateTimeOriginal) or exif.get(
+        ExifTags.Base.DateTime
+    )
+    if isinstance(taken, str):
+        # EXIF times carry no zone: kept as the camera's local wall-clock time.
+        with suppress(ValueError):
+            captured = datetime.strptime(taken.strip("\x00 "), "%Y:%m:%d %H:%M:%S")  # noqa: DTZ007
+            out["captured_at"] = captured.isoformat()
+    return orientation, out
+
+
+def image_info(image: Image.Image) -> ImageInfo:
+    """Reads what the header and EXIF say; for animated GIFs walks the frames for the duration."""
+    orientation, exif = _exif_summary(image)
+    width, height = image.size
+    if orientation in _SWAPPING_ORIENTATIONS:
+        width, height = height, width
+    frames = int(getattr(image, "n_frames", 1) or 1)
+    duration: float | None = None
+    if frames > 1:
+        total_ms = 0
+        for index in range(frames):
+            image.seek(index)
+            total_ms += int(image.info.get("duration", 0) or 0)
+        image.seek(0)
+        duration = round(total_ms / 1000, 3)
+    return ImageInfo(
+        width=width,
+        height=height,
+        format=image.format or "",
+        mode=image.mode,
+        frame_count=frames,
+        duration=duration,
+        exif=exif,
+    )
+
+
+def _fraction(value: str | None) -> float | None:
+    if not value or value in {"0/0", "N/A"}:
+        return None
+    num, _, den = value.partition("/")
+    try:
+        result = float(num) / float(den or 1)
+    except (ValueError, ZeroDivisionError):
+        return None
+    return round(result, 3) if result > 0 else None
+
+
+def _rotation(stream: dict[str, Any]) -> int:
+    for side in stream.get("side_data_list", []) or []:
+        if "rotation" in side:
+            return int(float(side["rotation"])) % 360
+    rotate = (stream.get("tags") or {}).get("rotate")
+    return int(float(rotate)) % 360 if rotate else 0
+
+
+def probe_video(path: Path, demuxer: str, limits: DecoderLimits) -> VideoInfo:
+    args = [
+        limits.ffprobe,
+        "-v",
+        "error",
+        *(arg for name, value in input_options(demuxer).items() for arg in (f"-{name}", value)),
+        "-print_format",
+        "json",
+        "-show_format",
+        "-show_streams",
+        f"file:{path}",
+    ]
+    try:
+        report = json.loads(run_decoder(args, limits) or b"{}")
+    except json.JSONDecodeError:
+        raise CorruptMedia("ffprobe returned unreadable output") from None
+    streams = report.get("streams") or []
+    video = next((s for s in streams if s.get("codec_type") == "video"), None)
+    if video is None or not video.get("width"):
+        raise CorruptMedia("No video stream found")
+    audio = next((s for s in streams if s.get("codec_type") == "audio"), None)
+    fmt = report.get("format") or {}
+    rotation = _rotation(video)
+    width, height = int(video["width"]), int(video["height"])
+    if rotation in {90, 270}:
+        width, height = height, width
+    duration = _float(fmt.get("duration")) or _float(video.get("duration"))
+    bitrate = _float(fmt.get("bit_rate")) or _float(video.get("bit_rate"))
+    return VideoInfo(
+        width=width,
+        height=height,
+        duration=round(duration, 3) if duration else None,
+        codec=str(video.get("codec_name", "unknown")),
+        fps=_fraction(video.get("avg_frame_rate")) or _fraction(video.get("r_frame_rate")),
+        bitrate=int(bitrate) if bitrate else None,
+        has_audio=audio is not None,
+        audio_codec=str(audio.get("codec_name")) if audio else None,
+        rotation=rotation,
+        container=str(fmt.get("format_name", demuxer)),
+    )
+
+
+def _float(value: Any) -> float | None:
+    try:
+        return float(value) if value not in (None, "N/A") else None
+    except (TypeError, ValueError):
+        return None

@@ -1,0 +1,159 @@
+"""The stages for one file: validate, metadata (with the checksum), thumbnail. No Django here."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import struct
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+from assets.jobs.processing.decoders import DecoderLimits
+from assets.jobs.processing.errors import CorruptMedia, FileChanged, TransientProcessingError
+from assets.jobs.processing.metadata import (
+    hostile_image_guard,
+    image_info,
+    open_image,
+    probe_video,
+)
+from assets.jobs.processing.thumbnails import (
+    Thumbnail,
+    extract_video_frame,
+    make_image_thumbnail,
+    store_thumbnail,
+    thumbnail_name,
+)
+
+CHUNK = 1024 * 1024
+
+
+class Stage(StrEnum):
+    """The stages this pipeline reports as it enters them (validate was reported by whoever
+    claimed the work). Each is one of the asset model's ProcessingStage values."""
+
+    METADATA = "metadata"
+    THUMBNAIL = "thumbnail"
+
+
+# (stage, progress) as reported while a file moves through the stages.
+StageReporter = Callable[[Stage, int], None]
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """What the caller knows of the file: where it is, what it must be, how it looked."""
+
+    path: Path
+    kind: str  # "image" | "video"
+    pillow_format: str | None
+    ffmpeg_demuxer: str | None
+    expected_size: int
+    expected_mtime_ns: int | None = None
+
+
+@dataclass(frozen=True)
+class ProcessingResult:
+    checksum: str
+    metadata: dict[str, Any]
+    thumbnail: Thumbnail
+
+
+def _check_unchanged(source: SourceFile) -> os.stat_result:
+    try:
+        st = source.path.stat()
+    except FileNotFoundError:
+        raise FileChanged("The file no longer exists") from None
+    except OSError as exc:
+        raise TransientProcessingError(f"Cannot stat the file: {exc.strerror}") from None
+    changed_size = st.st_size != source.expected_size
+    changed_time = (
+        source.expected_mtime_ns is not None and st.st_mtime_ns != source.expected_mtime_ns
+    )
+    if changed_size or changed_time:
+        raise FileChanged("The file has changed since it was registered; reprocess it")
+    if st.st_size == 0:
+        raise CorruptMedia("The file is empty")
+    return st
+
+
+def _read_whole(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise FileChanged("The file no longer exists") from None
+    except OSError as exc:
+        raise TransientProcessingError(f"Cannot read the file: {exc.strerror}") from None
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    try:
+        with path.open("rb") as stream:
+            while chunk := stream.read(CHUNK):
+                digest.update(chunk)
+    except FileNotFoundError:
+        raise FileChanged("The file no longer exists") from None
+    except OSError as exc:
+        raise TransientProcessingError(f"Cannot read the file: {exc.strerror}") from None
+    return digest.hexdigest()
+
+
+def process_image(
+    source: SourceFile, thumbnail_dir: Path, limits: DecoderLimits, report: StageReporter
+) -> ProcessingResult:
+    # Images are read once: the same bytes feed the checksum and the decoder.
+    data = _read_whole(source.path)
+    if len(data) != source.expected_size:
+        raise FileChanged("The file has changed since it was registered; reprocess it")
+    checksum = hashlib.sha256(data).hexdigest()
+    report(Stage.METADATA, 30)
+    try:
+        with (
+            hostile_image_guard(limits),
+            open_image(io.BytesIO(data), source.pillow_format or "") as image,
+        ):
+            info = image_info(image)
+            report(Stage.THUMBNAIL, 60)
+            thumb = make_image_thumbnail(image, thumbnail_dir, thumbnail_name(checksum))
+    except (OSError, SyntaxError, ValueError, EOFError, struct.error) as exc:
+        # Pillow's decoders report damage through all of these.
+        raise CorruptMedia(f"Image data is damaged: {exc}") from None
+    return ProcessingResult(checksum=checksum, metadata=info.as_metadata(), thumbnail=thumb)
+
+
+def process_video(
+    source: SourceFile, thumbnail_dir: Path, limits: DecoderLimits, report: StageReporter
+) -> ProcessingResult:
+    demuxer = source.ffmpeg_demuxer or ""
+    report(Stage.METADATA, 30)
+    # The checksum reads the whole file while ffprobe and ffmpeg work in their own processes.
+    with ThreadPoolExecutor(1, thread_name_prefix="mam-sha256") as pool:
+        checksum_job = pool.submit(sha256_of, source.path)
+        info = probe_video(source.path, demuxer, limits)
+        report(Stage.THUMBNAIL, 60)
+        frame = extract_video_frame(source.path, demuxer, info.duration, limits)
+        checksum = checksum_job.result()
+    thumb = store_thumbnail(thumbnail_dir, thumbnail_name(checksum), frame)
+    return ProcessingResult(checksum=checksum, metadata=info.as_metadata(), thumbnail=thumb)
+
+
+def process_file(
+    source: SourceFile, thumbnail_dir: Path, limits: DecoderLimits, report: StageReporter
+) -> ProcessingResult:
+    """Runs every stage for one file; raises a ProcessingError subclass saying why it failed."""
+    # (The validate stage was reported by whoever claimed the work.)
+    _check_unchanged(source)
+    if source.kind == "image":
+        result = process_image(source, thumbnail_dir, limits, report)
+    elif source.kind == "video":
+        result = process_video(source, thumbnail_dir, limits, report)
+    else:
+        raise CorruptMedia(f"Unsupported media kind {source.kind!r}")
+    # A file rewritten while we read it gives a checksum of neither version.
+    _check_unchanged(source)
+    return result

@@ -1,0 +1,245 @@
+"""The worker side: claim an asset, run the pipeline stage by stage, store the result, and
+publish every step; mark failures; the reconciler that re-queues lost work.
+
+What the Celery tasks (assets.jobs.tasks) call. The decoding itself is in processing/, which
+knows nothing of Django; this module is where its results meet the database and the events.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+
+from django.db import transaction
+from django.utils import timezone
+
+from assets import metrics, selectors
+from assets.ingest.errors import FileMissing, FileRejected
+from assets.ingest.mediatypes import format_for_name
+from assets.ingest.paths import stored_file_path
+from assets.jobs.processing.decoders import DecoderLimits
+from assets.jobs.processing.errors import FileChanged, ProcessingError, TransientProcessingError
+from assets.jobs.processing.pipeline import ProcessingResult, SourceFile, Stage, process_file
+from assets.models import Asset, AssetStatus, ProcessingStage, thumbnail_url_for
+from assets.realtime import events
+from mam.config import Config
+
+logger = logging.getLogger("mam.assets")
+
+CLAIMED_PROGRESS = 5
+
+
+def decoder_limits() -> DecoderLimits:
+    return DecoderLimits(
+        timeout=float(Config.DECODER_TIMEOUT),
+        memory_bytes=Config.DECODER_MEMORY_BYTES,
+        max_image_pixels=Config.MAX_IMAGE_PIXELS,
+        ffmpeg=Config.FFMPEG_BINARY,
+        ffprobe=Config.FFPROBE_BINARY,
+    )
+
+
+class StageReporter:
+    """Stores and publishes each stage the pipeline enters, and times it for /metrics."""
+
+    def __init__(self, asset_id: int, media_type: str) -> None:
+        self.asset_id = asset_id
+        self.stage = ProcessingStage.VALIDATE
+        self.timer = metrics.StageTimer(media_type)
+        self.timer.enter(self.stage)
+
+    def __call__(self, stage: Stage, progress: int) -> None:
+        self.stage = ProcessingStage(stage.value)
+        self.timer.enter(self.stage)
+        Asset.objects.filter(pk=self.asset_id).update(
+            processing_stage=self.stage, processing_progress=progress, updated_at=timezone.now()
+        )
+        events.publish_processing_update(
+            asset_id=self.asset_id,
+            status=AssetStatus.PROCESSING,
+            stage=self.stage,
+            progress=progress,
+        )
+
+
+def _claim(asset_id: int) -> Asset | None:
+    """Marks the asset as processing; None when there is nothing to do (gone or done)."""
+    with transaction.atomic():
+        asset = Asset.objects.select_for_update().filter(pk=asset_id).first()
+        if asset is None:
+            logger.info("asset %s was deleted before processing", asset_id)
+            return None
+        thumbnail = asset.thumbnail_name
+        if (
+            asset.status == AssetStatus.READY
+            and thumbnail
+            and (Config.THUMBNAIL_DIR / thumbnail).exists()
+        ):
+            return None  # a duplicate delivery of finished work: idempotent no-op
+        # Every earlier attempt died mid-way (worker killed, out of memory): stop here.
+        give_up = asset.processing_attempts >= Config.MAX_ATTEMPTS
+        asset.status = AssetStatus.PROCESSING
+        asset.processing_stage = ProcessingStage.VALIDATE
+        asset.processing_progress = CLAIMED_PROGRESS
+        asset.processing_error = ""
+        asset.processing_attempts += 1
+        asset.processing_started_at = timezone.now()
+        if not give_up:
+            asset.save()
+    if give_up:
+        mark_failed(
+            asset_id=asset_id,
+            reason=f"Processing was interrupted {asset.processing_attempts - 1} times; giving up",
+            reason_class="interrupted",
+        )
+        return None
+    events.publish_processing_update(
+        asset_id=asset_id,
+        status=AssetStatus.PROCESSING,
+        stage=ProcessingStage.VALIDATE,
+        progress=CLAIMED_PROGRESS,
+    )
+    return asset
+
+
+def mark_failed(
+    *, asset_id: int, reason: str, stage: str | None = None, reason_class: str = "error"
+) -> None:
+    """The end of every failure: a readable reason on the asset, and an event saying so.
+
+    `reason_class` (ProcessingError.reason_class, or `interrupted`, `timeout`, `internal`)
+    feeds the failures-by-reason metric.
+    """
+    asset = Asset.objects.filter(pk=asset_id).first()
+    if asset is None:
+        return
+    metrics.record_failure(reason_class)
+    stage = stage or asset.processing_stage
+    Asset.objects.filter(pk=asset_id).update(
+        status=AssetStatus.FAILED,
+        processing_error=reason[:2000],
+        processing_stage=stage,
+        updated_at=timezone.now(),
+    )
+    events.publish_processing_update(
+        asset_id=asset_id,
+        status=AssetStatus.FAILED,
+        stage=stage,
+        progress=asset.processing_progress,
+        error=reason,
+    )
+
+
+def _source_of(asset: Asset) -> SourceFile:
+    """The asset's file as the pipeline takes it; FileRejected when it is gone or unsafe."""
+    fmt = format_for_name(asset.file_path)
+    return SourceFile(
+        path=stored_file_path(asset.file_path),
+        kind=fmt.kind,
+        pillow_format=fmt.pillow_format,
+        ffmpeg_demuxer=fmt.ffmpeg_demuxer,
+        expected_size=asset.file_size,
+        expected_mtime_ns=asset.file_mtime_ns or None,
+    )
+
+
+def process_asset(asset_id: int) -> None:
+    """Runs the pipeline for one asset; idempotent, no transaction held while decoders run.
+
+    Permanent failures (bad or changed file) end in `failed` here. Transient ones are raised
+    as TransientProcessingError for the task to retry; the task marks the asset failed when
+    its retries run out.
+    """
+    asset = _claim(asset_id)
+    if asset is None:
+        return
+    started = time.monotonic()
+    try:
+        source = _source_of(asset)
+    except FileRejected as exc:
+        reason = "The file no longer exists" if isinstance(exc, FileMissing) else exc.message
+        mark_failed(
+            asset_id=asset_id,
+            reason=reason,
+            stage=ProcessingStage.VALIDATE,
+            reason_class=FileChanged.reason_class,
+        )
+        return
+    report = StageReporter(asset_id, asset.media_type)
+    try:
+        result = process_file(source, Config.THUMBNAIL_DIR, decoder_limits(), report)
+    except TransientProcessingError:
+        raise
+    except ProcessingError as exc:
+        if not isinstance(exc, FileChanged):
+            logger.error("processing asset %s failed", asset_id, exc_info=True)
+        mark_failed(
+            asset_id=asset_id, reason=str(exc), stage=report.stage, reason_class=exc.reason_class
+        )
+        return
+    if not _store_result(asset_id, result):
+        logger.info("asset %s was deleted while processing", asset_id)
+        return
+    logger.info(
+        "processed asset %s (%s) in %.3fs; wrote thumbnail %s",
+        asset_id,
+        asset.file_path,
+        time.monotonic() - started,
+        result.thumbnail.name,
+    )
+    report.timer.finish()
+    events.publish_processing_update(
+        asset_id=asset_id,
+        status=AssetStatus.READY,
+        stage=ProcessingStage.DONE,
+        progress=100,
+        thumbnail_url=thumbnail_url_for(result.thumbnail.name),
+    )
+
+
+def _store_result(asset_id: int, result: ProcessingResult) -> bool:
+    """Marks the asset ready with its metadata; False when it was deleted meanwhile."""
+    now = timezone.now()
+    metadata = {
+        **result.metadata,
+        "thumbnail_url": thumbnail_url_for(result.thumbnail.name),
+        "thumbnail_width": result.thumbnail.width,
+        "thumbnail_height": result.thumbnail.height,
+    }
+    updated = Asset.objects.filter(pk=asset_id).update(
+        status=AssetStatus.READY,
+        processing_stage=ProcessingStage.DONE,
+        processing_progress=100,
+        processing_error="",
+        checksum=result.checksum,
+        media_metadata=metadata,
+        processed_at=now,
+        updated_at=now,
+    )
+    return bool(updated)
+
+
+def reconcile_stuck_assets(
+    *, older_than_seconds: int, requeue: Callable[[list[int]], None]
+) -> tuple[int, int]:
+    """Re-queues assets stuck in pending/processing; fails those past the attempt cap.
+
+    Neither the broker nor the channel layer guarantees delivery; the database does.
+    `requeue` sends the ids' tasks (assets.jobs.tasks.enqueue_processing). Returns
+    (re-queued, failed).
+    """
+    stuck = list(selectors.stuck_assets(older_than_seconds=older_than_seconds))
+    again = [a.pk for a in stuck if a.processing_attempts < Config.MAX_ATTEMPTS]
+    for asset in stuck:
+        if asset.processing_attempts >= Config.MAX_ATTEMPTS:
+            mark_failed(
+                asset_id=asset.pk,
+                reason=f"Processing did not finish after {asset.processing_attempts} attempts",
+                reason_class="interrupted",
+            )
+    if again:
+        # Touch them so the next reconciler run does not re-queue them before they start.
+        Asset.objects.filter(pk__in=again).update(updated_at=timezone.now())
+        requeue(again)
+    return len(again), len(stuck) - len(again)

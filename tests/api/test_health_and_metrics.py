@@ -1,0 +1,272 @@
+"""/health/processing, the workers component, worker heartbeats and /metrics."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+from unittest import mock
+
+import pytest
+import redis
+from django.test import Client
+from prometheus_client.parser import text_string_to_metric_families
+
+from assets import metrics
+from assets.jobs import worker
+from assets.models import Asset, AssetStatus
+from assets.realtime import presence
+from health import checks
+from health.workers import Heartbeat, heartbeat_key
+from mam import celery as mam_celery
+from mam.config import Config
+from mam.redis_clients import Purpose
+from tests.bootstrap import free_port
+
+pytestmark = pytest.mark.django_db
+PROCESSING = "/api/v1/health/processing"
+
+
+@pytest.fixture
+def r() -> Iterator[redis.Redis]:
+    client = redis.Redis.from_url(Config.REDIS_URL)
+    yield client
+    client.delete("media")
+    for key in client.scan_iter(match=heartbeat_key("*")):
+        client.delete(key)
+    client.delete(presence.connections_key(), presence.seen_key())
+
+
+@pytest.fixture
+def redis_down(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(Config, "REDIS_URL", f"redis://127.0.0.1:{free_port()}/0")
+
+
+def make_assets(**by_status: int) -> None:
+    n = 0
+    for status, count in by_status.items():
+        for _ in range(count):
+            n += 1
+            Asset.objects.create(
+                title=f"a{n}",
+                file_path=f"{status}/{n}.jpg",
+                media_type="image",
+                mime_type="image/jpeg",
+                file_size=1,
+                status=status,
+            )
+
+
+def test_processing_reports_counts_and_no_workers_as_degraded_when_idle(
+    client: Client, r: redis.Redis
+) -> None:
+    make_assets(pending=2, processing=1, failed=3, ready=4)
+
+    response = client.get(PROCESSING)
+
+    assert response.status_code == 200
+    body = response.json()
+    assert body["status"] == "degraded"
+    assert (body["queued"], body["active"], body["pending"], body["failed"]) == (0, 1, 2, 3)
+    assert body["workers"] == {"count": 0, "live": []}
+    assert client.get(PROCESSING + "/").status_code == 200
+
+
+def test_queued_work_with_no_live_worker_is_503(client: Client, r: redis.Redis) -> None:
+    r.rpush("media", "task-1", "task-2")
+
+    response = client.get(PROCESSING)
+
+    assert response.status_code == 503
+    body = response.json()
+    assert body["queued"] == 2
+    assert body["error"] == "Work is queued and no worker is alive"
+    status = client.get("/api/v1/health/status")
+    assert status.status_code == 503
+    assert status.json()["components"]["workers"]["status"] == "unhealthy"
+
+
+def test_a_heartbeating_worker_is_live_until_it_stops(client: Client, r: redis.Redis) -> None:
+    r.rpush("media", "task-1")
+    heartbeat = Heartbeat("w1@host", concurrency=2)
+    heartbeat.start()
+    try:
+        body = client.get(PROCESSING).json()
+        assert body["status"] == "healthy"
+        assert body["workers"]["count"] == 1
+        (worker,) = body["workers"]["live"]
+        assert worker["hostname"] == "w1@host"
+        assert worker["concurrency"] == 2
+        assert worker["last_beat_seconds_ago"] < 5
+        assert 0 < r.ttl(heartbeat.key) <= 20
+        components = client.get("/api/v1/health/status").json()["components"]
+        assert components["workers"]["count"] == 1
+        assert components["workers"]["status"] == "healthy"
+    finally:
+        heartbeat.stop()
+    assert client.get(PROCESSING).status_code == 503
+
+
+def test_the_celery_worker_signals_start_and_stop_the_heartbeat(r: redis.Redis) -> None:
+    sender = SimpleNamespace(hostname="sig@host", controller=SimpleNamespace(concurrency=3))
+    mam_celery.announce_worker_ready(sender=sender)
+    try:
+        assert r.exists(heartbeat_key("sig@host"))
+    finally:
+        mam_celery.announce_worker_shutdown(sender=sender)
+    assert not r.exists(heartbeat_key("sig@host"))
+
+
+def test_health_answers_503_when_redis_is_down(client: Client, redis_down: None) -> None:
+    for url in (PROCESSING, "/api/v1/health/status"):
+        assert client.get(url).status_code == 503, url
+    assert client.get(PROCESSING).json()["error"].startswith("Redis unavailable")
+
+
+def test_health_and_metrics_give_redis_well_under_a_second() -> None:
+    # A Redis that stops answering (rather than refusing) costs a health answer this much.
+    assert Purpose.PROBE.value <= 0.5
+    assert Purpose.METRICS.value <= 0.5
+
+
+def test_health_changes_are_written_to_the_system_log(
+    client: Client, r: redis.Redis, caplog: pytest.LogCaptureFixture
+) -> None:
+    checks._last_status.clear()
+    client.get(PROCESSING)
+    r.rpush("media", "x")
+    caplog.clear()
+    with caplog.at_level(logging.INFO, logger="mam.system"):
+        client.get(PROCESSING)
+        client.get(PROCESSING)
+    changes = [m for m in caplog.messages if m.startswith("health_changed")]
+    assert len(changes) == 1, changes
+    assert '"component": "processing"' in changes[0]
+    assert '"status": "unhealthy"' in changes[0]
+
+
+# /metrics
+
+
+def scrape(client: Client) -> dict[str, Any]:
+    response = client.get("/metrics")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/plain; version=0.0.4")
+    samples: dict[str, Any] = {}
+    for family in text_string_to_metric_families(response.content.decode()):
+        for sample in family.samples:
+            key = sample.name + (
+                "{" + ",".join(f"{k}={v}" for k, v in sorted(sample.labels.items())) + "}"
+                if sample.labels
+                else ""
+            )
+            samples[key] = sample.value
+    return samples
+
+
+def test_metrics_report_queue_depth_assets_workers_and_connections(
+    client: Client, r: redis.Redis
+) -> None:
+    make_assets(pending=1, failed=2)
+    r.rpush("media", "a", "b", "c")
+    r.hset(presence.connections_key(), mapping={"web-1": 4, "web-2": 1})
+    # web-2 stopped announcing itself long ago: its sockets are gone with it.
+    r.zadd(presence.seen_key(), {"web-1": time.time(), "web-2": time.time() - 3600})
+
+    samples = scrape(client)
+
+    assert samples["mam_queue_depth{queue=media}"] == 3
+    assert samples["mam_queue_depth{queue=maintenance}"] == 0
+    assert samples["mam_assets{status=failed}"] == 2
+    assert samples["mam_assets{status=pending}"] == 1
+    assert samples["mam_assets{status=ready}"] == 0
+    assert samples["mam_workers_alive"] == 0
+    assert samples["mam_redis_up"] == 1
+    assert samples["mam_database_up"] == 1
+    assert samples["mam_websocket_connections"] == 4
+
+
+def test_processing_durations_are_histograms_by_type_and_stage(client: Client) -> None:
+    before = scrape(client)
+    now = iter([0.0, 0.01, 0.02, 0.03, 0.04, 0.045])  # a clock, not the machine's load
+    timer = metrics.StageTimer("video", clock=lambda: next(now))
+    for stage in ("validate", "metadata", "thumbnail"):
+        timer.enter(stage)
+    timer.finish()
+    metrics.record_duration(media_type="image", stage="thumbnail", seconds=7.0)
+
+    after = scrape(client)
+
+    def delta(key: str) -> float:
+        return after.get(key, 0) - before.get(key, 0)
+
+    for stage in ("validate", "metadata", "thumbnail", "total"):
+        labels = f"media_type=video,stage={stage}"
+        assert delta(f"mam_processing_duration_seconds_count{{{labels}}}") == 1
+        assert delta(f"mam_processing_duration_seconds_bucket{{le=0.05,{labels}}}") == 1
+    image = "media_type=image,stage=thumbnail"
+    assert delta(f"mam_processing_duration_seconds_bucket{{le=5.0,{image}}}") == 0
+    assert delta(f"mam_processing_duration_seconds_bucket{{le=10.0,{image}}}") == 1
+    assert delta(f"mam_processing_duration_seconds_bucket{{le=+Inf,{image}}}") == 1
+    assert delta(f"mam_processing_duration_seconds_sum{{{image}}}") == pytest.approx(7.0)
+
+
+def test_failures_are_counted_by_reason_class(client: Client, media_root: Path) -> None:
+    make_assets(pending=2)
+    first, second = Asset.objects.order_by("id")
+    before = scrape(client)
+    with mock.patch("assets.realtime.events.publish_processing_update"):
+        worker.mark_failed(asset_id=first.pk, reason="bad", reason_class="corrupt")
+        worker.mark_failed(asset_id=second.pk, reason="gone", reason_class="file_changed")
+    after = scrape(client)
+
+    for reason_class in ("corrupt", "file_changed"):
+        key = f"mam_processing_failures_total{{reason_class={reason_class}}}"
+        assert after[key] - before.get(key, 0) == 1
+    assert after["mam_assets{status=failed}"] == 2
+    assert Asset.objects.filter(status=AssetStatus.FAILED).count() == 2
+
+
+def test_thumbnails_served_and_throttled_are_counted(
+    client: Client, thumbnail_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from django.core.cache import cache
+    from rest_framework.throttling import ScopedRateThrottle
+
+    cache.clear()
+    monkeypatch.setattr(ScopedRateThrottle, "THROTTLE_RATES", {"thumbnails": "2/min"})
+    name = "b" * 64 + "-320.jpg"
+    (thumbnail_dir / name).write_bytes(b"\xff\xd8\xff")
+    before = scrape(client)
+    codes = [client.get(f"/thumbnails/{name}").status_code for _ in range(3)]
+    after = scrape(client)
+    cache.clear()
+
+    assert codes == [200, 200, 429]
+    assert after["mam_thumbnails_served_total"] - before["mam_thumbnails_served_total"] == 2
+    assert after["mam_thumbnails_throttled_total"] - before["mam_thumbnails_throttled_total"] == 1
+
+
+def test_metrics_still_answer_when_redis_is_down(client: Client, redis_down: None) -> None:
+    samples = scrape(client)
+    assert samples["mam_redis_up"] == 0
+    assert samples["mam_database_up"] == 1
+
+
+def test_a_broken_metrics_connection_never_fails_a_thumbnail(
+    client: Client, thumbnail_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    name = "cd" * 32 + "-320.jpg"
+    (thumbnail_dir / name).write_bytes(b"\xff\xd8\xff")
+
+    def torn_down(*_: object, **__: object) -> None:
+        raise ValueError("I/O operation on closed file.")
+
+    monkeypatch.setattr(metrics, "_skip_until", 0.0)
+    monkeypatch.setattr(redis.client.Pipeline, "execute", torn_down)
+    response = client.get(f"/thumbnails/{name}")
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == b"\xff\xd8\xff"

@@ -1,0 +1,189 @@
+"""The worker service: states on the asset, events in order, failures never silent."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+from unittest import mock
+
+import pytest
+from django.utils import timezone
+
+from assets import services
+from assets.jobs import worker
+from assets.jobs.tasks import enqueue_processing
+from assets.models import Asset, AssetStatus
+from assets.realtime import events
+from mam.config import Config
+from mam.redis_clients import Purpose, redis_client
+from tests.media import make_jpeg
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def empty_event_stream() -> None:
+    redis_client(Purpose.EVENTS).delete(events.stream_key(), events.seq_key())
+
+
+@pytest.fixture(autouse=True)
+def no_broker(task_delay: mock.MagicMock) -> mock.MagicMock:
+    return task_delay
+
+
+def stream_updates(asset_id: int) -> list[dict[str, Any]]:
+    client = redis_client(Purpose.EVENTS)
+    out = []
+    for entry_id, fields in client.xrange(events.stream_key(), "-", "+"):
+        data = json.loads(fields[b"data"])
+        if data["asset_id"] == asset_id:
+            out.append({"seq": events.seq_of(entry_id), **data})
+    return out
+
+
+def registered(media_root: Path, name: str = "a.jpg", **kwargs: Any) -> Asset:
+    make_jpeg(media_root / name, **kwargs)
+    return services.register_asset(file_path=name)
+
+
+def test_processing_ends_ready_with_metadata_and_ordered_events(
+    media_root: Path, thumbnail_dir: Path
+) -> None:
+    asset = registered(media_root, size=(1000, 500))
+    worker.process_asset(asset.pk)
+    asset.refresh_from_db()
+    assert asset.status == AssetStatus.READY
+    assert asset.processing_stage == "done" and asset.processing_progress == 100
+    assert asset.media_metadata["width"] == 1000
+    assert asset.media_metadata["thumbnail_url"].startswith("/thumbnails/")
+    assert "/api/" not in asset.media_metadata["thumbnail_url"]
+    assert (
+        thumbnail_dir / asset.media_metadata["thumbnail_url"].removeprefix("/thumbnails/")
+    ).exists()
+    assert len(asset.checksum) == 64
+    updates = stream_updates(asset.pk)
+    assert [u["stage"] for u in updates] == [
+        "validate",
+        "metadata",
+        "thumbnail",
+        "done",
+    ]
+    assert [u["seq"] for u in updates] == sorted(u["seq"] for u in updates)
+    assert len({u["seq"] for u in updates}) == len(updates)
+    assert (
+        updates[-1]["status"] == "ready"
+        and updates[-1]["thumbnail_url"] == asset.media_metadata["thumbnail_url"]
+    )
+
+
+def test_running_twice_is_a_no_op_the_second_time(media_root: Path) -> None:
+    asset = registered(media_root)
+    worker.process_asset(asset.pk)
+    before = Asset.objects.get(pk=asset.pk)
+    worker.process_asset(asset.pk)
+    after = Asset.objects.get(pk=asset.pk)
+    assert after.processing_attempts == before.processing_attempts == 1
+    assert after.media_metadata == before.media_metadata
+
+
+def test_corrupt_file_ends_failed_with_reason_and_event(media_root: Path) -> None:
+    asset = registered(media_root, "cut.jpg", size=(800, 800))
+    path = media_root / "cut.jpg"
+    path.write_bytes(path.read_bytes()[:400])
+    Asset.objects.filter(pk=asset.pk).update(file_size=400, file_mtime_ns=path.stat().st_mtime_ns)
+    worker.process_asset(asset.pk)
+    asset.refresh_from_db()
+    assert asset.status == AssetStatus.FAILED
+    assert "damaged" in asset.processing_error
+    last = stream_updates(asset.pk)[-1]
+    assert last["status"] == "failed" and "damaged" in last["error"]
+
+
+def test_vanished_file_fails_cleanly(media_root: Path) -> None:
+    asset = registered(media_root)
+    (media_root / "a.jpg").unlink()
+    worker.process_asset(asset.pk)
+    asset.refresh_from_db()
+    assert asset.status == AssetStatus.FAILED
+    assert asset.processing_error == "The file no longer exists"
+    assert str(media_root) not in asset.processing_error
+
+
+def test_deleted_asset_is_skipped(media_root: Path) -> None:
+    asset = registered(media_root)
+    Asset.objects.filter(pk=asset.pk).delete()
+    worker.process_asset(asset.pk)  # nothing to do, nothing raised
+    assert stream_updates(asset.pk) == []
+
+
+def test_repeatedly_interrupted_processing_gives_up(media_root: Path) -> None:
+    asset = registered(media_root)
+    Asset.objects.filter(pk=asset.pk).update(
+        status=AssetStatus.PROCESSING, processing_attempts=Config.MAX_ATTEMPTS
+    )
+    worker.process_asset(asset.pk)
+    asset.refresh_from_db()
+    assert asset.status == AssetStatus.FAILED
+    assert "interrupted" in asset.processing_error
+
+
+def test_reprocess_after_failure_runs_again(media_root: Path) -> None:
+    asset = registered(media_root)
+    (media_root / "a.jpg").rename(media_root / "away.jpg")
+    worker.process_asset(asset.pk)
+    (media_root / "away.jpg").rename(media_root / "a.jpg")
+    services.reprocess_asset(asset_id=asset.pk)
+    worker.process_asset(asset.pk)
+    asset.refresh_from_db()
+    assert asset.status == AssetStatus.READY and asset.processing_error == ""
+
+
+def test_reconciler_requeues_stuck_assets_and_fails_those_past_the_cap(
+    media_root: Path, no_broker: mock.Mock, django_capture_on_commit_callbacks: Any
+) -> None:
+    stuck = registered(media_root, "stuck.jpg")
+    hopeless = registered(media_root, "hopeless.jpg")
+    fresh = registered(media_root, "fresh.jpg")
+    old = timezone.now() - timedelta(hours=1)
+    Asset.objects.filter(pk=stuck.pk).update(
+        status=AssetStatus.PROCESSING, processing_attempts=1, updated_at=old
+    )
+    Asset.objects.filter(pk=hopeless.pk).update(
+        status=AssetStatus.PROCESSING, processing_attempts=Config.MAX_ATTEMPTS, updated_at=old
+    )
+    no_broker.reset_mock()
+    with django_capture_on_commit_callbacks(execute=True):
+        requeued, failed = worker.reconcile_stuck_assets(
+            older_than_seconds=600, requeue=enqueue_processing
+        )
+    assert (requeued, failed) == (1, 1)
+    no_broker.assert_called_once_with(stuck.pk)
+    assert Asset.objects.get(pk=hopeless.pk).status == AssetStatus.FAILED
+    assert Asset.objects.get(pk=fresh.pk).status == AssetStatus.PENDING
+    # Touched: the next run does not enqueue it again before a worker picks it up.
+    assert worker.reconcile_stuck_assets(older_than_seconds=600, requeue=enqueue_processing) == (
+        0,
+        0,
+    )
+
+
+def test_events_survive_a_redis_outage_without_breaking_processing(
+    media_root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    asset = registered(media_root)
+    monkeypatch.setattr(Config, "REDIS_URL", "redis://127.0.0.1:1/0")
+    worker.process_asset(asset.pk)
+    assert Asset.objects.get(pk=asset.pk).status == AssetStatus.READY
+
+
+def test_seq_continues_after_the_counter_key_is_lost() -> None:
+    first = events.publish_processing_update(
+        asset_id=1, status="processing", stage="validate", progress=5
+    )
+    redis_client(Purpose.EVENTS).delete(events.seq_key())
+    second = events.publish_processing_update(
+        asset_id=1, status="processing", stage="metadata", progress=30
+    )
+    assert first is not None and second == first + 1
