@@ -54,17 +54,22 @@ run: install frontend
 lint: install-dev
 	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 	$(BIN)/python manage.py makemigrations --check --dry-run -v0
 
 format: install-dev
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
+# Test files run in parallel, one process per core, each file's tests in one process (its
+# live system is started once); `make test-python XDIST=` runs them in this process.
+XDIST ?= -n auto --dist loadfile
+
 test-python: install-dev frontend
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest $(XDIST) $(PYTEST_ARGS)
 
 test-integration: install-dev frontend
-	$(BIN)/python -m pytest -m "integration or e2e" $(PYTEST_ARGS)
+	$(BIN)/python -m pytest $(XDIST) -m "integration or e2e" $(PYTEST_ARGS)
 
 test-frontend: frontend-deps
 	@if [ -n "$(NPM)" ]; then cd frontend && npm run lint && npm run typecheck && npm test; \

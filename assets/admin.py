@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from django.contrib import admin, messages
 from django.db.models import QuerySet
@@ -17,7 +18,7 @@ from assets.models import Asset
 
 
 @admin.register(Asset)
-class AssetAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class AssetAdmin(admin.ModelAdmin):
     list_display = ["preview", "title", "status", "media_type", "size", "created_at"]
     list_display_links = ["preview", "title"]
     list_filter = ["media_type", "status", "mime_type"]
@@ -48,7 +49,7 @@ class AssetAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         ("Metadata", {"fields": ["metadata"]}),
     ]
     # Everything shown is read-only: the detail page is for reading, not editing.
-    readonly_fields = [name for _, options in fieldsets for name in options["fields"]]
+    readonly_fields = [str(name) for _, options in fieldsets for name in options["fields"]]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Asset]:
         return selectors.asset_list()
@@ -70,7 +71,7 @@ class AssetAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     def has_reprocess_permission(self, request: HttpRequest) -> bool:
         return bool(request.user.has_perm("assets.change_asset"))
 
-    def get_actions(self, request: HttpRequest) -> dict[str, object]:
+    def get_actions(self, request: HttpRequest) -> dict[str, Any]:
         actions = super().get_actions(request)
         actions.pop("delete_selected", None)  # it would bypass services.delete_asset
         return actions

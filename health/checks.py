@@ -254,7 +254,9 @@ def check_realtime_events() -> ComponentHealth:
             "server_processes": len(per_process),
             "current_seq": int(seq or 0),
             "retained_updates": int(depth),
-            "oldest_retained_seq": events.seq_of(oldest[0][0]) if oldest else None,
+            "oldest_retained_seq": (
+                events.seq_of(events.stream_entries(oldest)[0][0]) if oldest else None
+            ),
             "retention_limit": Config.EVENT_RETENTION,
         },
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections import defaultdict
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, cast
 
 import redis
 from django.db import DatabaseError
@@ -37,7 +37,8 @@ def websocket_connections(client: redis.Redis) -> int:
 
 
 def _hash(client: redis.Redis, key: str) -> dict[str, str]:
-    return {k.decode(): v.decode() for k, v in client.hgetall(key).items()}
+    raw = cast(dict[bytes, bytes], client.hgetall(key))
+    return {k.decode(): v.decode() for k, v in raw.items()}
 
 
 def duration_histograms(raw: dict[str, str]) -> HistogramMetricFamily:
@@ -117,8 +118,8 @@ class MamCollector(Collector):
             "Assets that ended in failed, by reason class",
             labels=["reason_class"],
         )
-        for reason_class, n in sorted(failures.items()):
-            failed.add_metric([reason_class], float(n))
+        for reason_class, count in sorted(failures.items()):
+            failed.add_metric([reason_class], float(count))
         yield failed
         for outcome in ("served", "throttled"):
             yield CounterMetricFamily(

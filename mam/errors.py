@@ -18,7 +18,7 @@ logger = logging.getLogger("mam.errors")
 class DomainError(Exception):
     """A rule of the domain was broken; carries the status and context the client needs."""
 
-    status_code = status.HTTP_400_BAD_REQUEST
+    status_code: int = status.HTTP_400_BAD_REQUEST
 
     def __init__(self, message: str, **context: Any) -> None:
         super().__init__(message)

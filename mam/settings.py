@@ -76,7 +76,7 @@ else:
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": Config.DATA_DIR / "mam.db",
+            "NAME": str(Config.DATA_DIR / "mam.db"),
             "OPTIONS": {
                 "transaction_mode": "IMMEDIATE",
                 "timeout": 30,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.http import HttpRequest, HttpResponse
-from django.urls import include, path, re_path
+from django.urls import URLPattern, URLResolver, include, path, re_path
 from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
@@ -25,7 +25,7 @@ def api_not_found(request: HttpRequest, rest: str = "") -> HttpResponse:
     return errors.handler404(request)
 
 
-api_v1 = [
+api_v1: list[URLPattern | URLResolver] = [
     path("", include("assets.api.urls")),
     path("health/", include("health.urls")),
     re_path(r"^schema/?$", SpectacularAPIView.as_view(), name="schema"),

@@ -1,10 +1,11 @@
 """Loaded with `-p tests.bootstrap` before Django settings: a private environment for the run.
 
 MEDIA_PATH, DATA_DIR and logs go to a temporary directory; Redis is MAM_TEST_REDIS_URL when
-set (CI points it at the machine's Redis), else a private redis-server started for this run.
-The database MAM_TEST_REDIS_URL names is flushed at the start (what another run left in it,
+set (CI points it at the machine's Redis), else a private redis-server started for this run
+(for each pytest-xdist worker). On a shared server, worker N's in-process tests use the
+database MAM_TEST_REDIS_URL names minus N, flushed at the start (what another run left in it,
 such as queued tasks, would change what health reports); live systems started by the tests
-use (and flush) databases 1 to 14 of the same server, so name another one, such as 15.
+use (and flush) databases from 1 up, so name a high one, such as 15.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import socket
 import subprocess
 import tempfile
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 RUN_DIR = Path(tempfile.mkdtemp(prefix="mam-tests-"))
 
@@ -33,8 +35,30 @@ def _cleanup(process: subprocess.Popen[bytes] | None) -> None:
     shutil.rmtree(RUN_DIR, ignore_errors=True)
 
 
-_private_redis_port = None if os.environ.get("MAM_TEST_REDIS_URL") else free_port()
-REDIS_URL = os.environ.get("MAM_TEST_REDIS_URL") or f"redis://127.0.0.1:{_private_redis_port}/0"
+def redis_url_with_db(url: str, db: int) -> str:
+    parts = urlsplit(url)
+    return urlunsplit((parts.scheme, parts.netloc, f"/{db}", parts.query, parts.fragment))
+
+
+# Under pytest-xdist every worker process runs this module for itself.
+WORKER_INDEX = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or 0)
+WORKER_COUNT = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1"))
+_shared_url = os.environ.get("MAM_TEST_REDIS_URL")
+_private_redis_port = None if _shared_url else free_port()
+if _shared_url:
+    # A server shared with other workers (CI): Celery's queues are not prefixed, so each
+    # worker's in-process tests and each live system need a database of their own. The
+    # named one and those below it go to the workers' in-process tests; the rest, from 1 up,
+    # are dealt out to the workers' live systems.
+    _base_db = int(urlsplit(_shared_url).path.lstrip("/") or 0)
+    if _base_db - WORKER_COUNT < 2:
+        raise SystemExit(f"MAM_TEST_REDIS_URL must name database {WORKER_COUNT + 1} or higher")
+    REDIS_URL = redis_url_with_db(_shared_url, _base_db - WORKER_INDEX)
+    LIVE_REDIS_DATABASES = list(range(1 + WORKER_INDEX, _base_db - WORKER_COUNT + 1, WORKER_COUNT))
+else:
+    # A private server per worker: every database but 0 (the in-process tests') is free.
+    REDIS_URL = f"redis://127.0.0.1:{_private_redis_port}/0"
+    LIVE_REDIS_DATABASES = list(range(1, 16))
 os.environ.update(
     {
         "REDIS_URL": REDIS_URL,

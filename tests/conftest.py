@@ -9,6 +9,7 @@ from unittest import mock
 import pytest
 
 from mam.config import Config
+from tests.support.live import LiveSystem, start_live_system
 
 
 @pytest.fixture(autouse=True)
@@ -24,6 +25,24 @@ def media_root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, settings: object
     monkeypatch.setattr(Config, "THUMBNAIL_DIR", data / "thumbnails")
     settings.FILE_UPLOAD_TEMP_DIR = str(incoming)  # type: ignore[attr-defined]
     return media
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hasher(settings: object) -> None:
+    """The real hasher costs seconds per user on a loaded machine; tests need no strength."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # type: ignore[attr-defined]
+
+
+@pytest.fixture(scope="session")
+def live_system(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveSystem]:
+    """One real MAM (Daphne, a Celery worker of two processes, Redis, the database) shared by
+    the integration and browser tests that need the default configuration and stop nothing.
+
+    Started on first use; tests that kill or reconfigure parts start their own.
+    """
+    system = start_live_system(tmp_path_factory.mktemp("shared"), workers=1, concurrency=2)
+    yield system
+    system.stop()
 
 
 @pytest.fixture

@@ -59,6 +59,7 @@ def ranged_file_response(
     header = request.headers.get("Range", "")
     span = _parse_range(header, size) if header else None
     disposition = content_disposition_header(as_attachment=False, filename=filename)
+    response: FileResponse | StreamingHttpResponse
     if span is None:
         response = FileResponse(path.open("rb"), content_type=content_type)
         response["Content-Length"] = str(size)

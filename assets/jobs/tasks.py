@@ -20,7 +20,7 @@ from mam.config import Config
 logger = logging.getLogger("mam.tasks")
 
 
-class ProcessingTask(Task):  # type: ignore[misc]
+class ProcessingTask(Task[Any, Any]):
     """Marks the asset failed when the task gives up (retries exhausted, unexpected error)."""
 
     def on_failure(
@@ -57,7 +57,7 @@ class ProcessingTask(Task):  # type: ignore[misc]
     retry_jitter=True,
     max_retries=3,
 )
-def process_asset_task(self: Task, asset_id: int) -> None:
+def process_asset_task(self: Task[Any, Any], asset_id: int) -> None:
     worker.process_asset(asset_id)
 
 

@@ -99,10 +99,11 @@ class OrderedDelivery:
             try:
                 current = await self._read_seq()
                 start = max(last_seq, self.next_seq - 1) if self.live else last_seq
+                retained: list[dict[str, Any]] = []
                 if last_seq > current:
                     # A seq never issued: the server's counter restarted (its Redis was
                     # wiped), so what the client missed is unknowable; it gets a snapshot.
-                    retained, complete = [], False
+                    complete = False
                 else:  # never send a seq twice on one connection
                     retained, complete = await self._read_retained(start, 10_000)
             except Exception as exc:

@@ -13,7 +13,7 @@ import json
 import logging
 import os
 import threading
-from typing import Any
+from typing import Any, cast
 
 import redis
 from channels.layers import get_channel_layer
@@ -33,6 +33,15 @@ def seq_key() -> str:
 
 def stream_key() -> str:
     return redis_key("events", "stream")
+
+
+# A stream entry as redis-py returns it (bytes responses): (id, fields).
+StreamEntry = tuple[bytes, dict[bytes, bytes]]
+
+
+def stream_entries(response: object) -> list[StreamEntry]:
+    """XRANGE's reply, typed (redis-py annotates every response mode at once)."""
+    return cast(list[StreamEntry], response or [])
 
 
 def seq_of(entry_id: bytes | str) -> int:
@@ -105,7 +114,7 @@ def publish_processing_update(
     )
     try:
         seq = int(
-            redis_client(Purpose.EVENTS).eval(  # type: ignore[no-untyped-call]
+            redis_client(Purpose.EVENTS).eval(
                 _PUBLISH_SCRIPT,
                 2,
                 seq_key(),
@@ -165,14 +174,14 @@ def updates_after(last_seq: int, *, limit: int = 10_000) -> tuple[list[dict[str,
     client must then take a snapshot instead.
     """
     client = redis_client(Purpose.EVENTS)
-    oldest = client.xrange(stream_key(), "-", "+", count=1)
+    oldest = stream_entries(client.xrange(stream_key(), "-", "+", count=1))
     current = int(client.get(seq_key()) or 0)
     if last_seq >= current:
         return [], True
     if not oldest:
         return [], False
     complete = seq_of(oldest[0][0]) <= last_seq + 1
-    entries = client.xrange(stream_key(), f"({last_seq}-0", "+", count=limit)
+    entries = stream_entries(client.xrange(stream_key(), f"({last_seq}-0", "+", count=limit))
     return [
         update_message(seq_of(entry_id), json.loads(fields[b"data"]))
         for entry_id, fields in entries

@@ -12,6 +12,7 @@ from django.test import Client
 
 from assets.models import Asset, AssetStatus
 from mam.config import Config
+from tests.factories import asset_for_file
 from tests.media import make_jpeg
 
 pytestmark = pytest.mark.django_db
@@ -33,16 +34,7 @@ def staff(client: Client) -> Client:
 
 
 def make_asset(media_root: Path, name: str, **fields: Any) -> Asset:
-    path = make_jpeg(media_root / name, size=(16, 16))
-    values: dict[str, Any] = {
-        "title": Path(name).stem,
-        "file_path": name,
-        "media_type": "image",
-        "mime_type": "image/jpeg",
-        "file_size": path.stat().st_size,
-        **fields,
-    }
-    return Asset.objects.create(**values)
+    return asset_for_file(make_jpeg(media_root / name, size=(16, 16)), name, **fields)
 
 
 @pytest.fixture

@@ -25,6 +25,7 @@ from mam import celery as mam_celery
 from mam.config import Config
 from mam.redis_clients import Purpose
 from tests.bootstrap import free_port
+from tests.factories import AssetFactory
 
 pytestmark = pytest.mark.django_db
 PROCESSING = "/api/v1/health/processing"
@@ -46,18 +47,8 @@ def redis_down(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def make_assets(**by_status: int) -> None:
-    n = 0
     for status, count in by_status.items():
-        for _ in range(count):
-            n += 1
-            Asset.objects.create(
-                title=f"a{n}",
-                file_path=f"{status}/{n}.jpg",
-                media_type="image",
-                mime_type="image/jpeg",
-                file_size=1,
-                status=status,
-            )
+        AssetFactory.create_batch(count, status=status)
 
 
 def test_processing_reports_counts_and_no_workers_as_degraded_when_idle(

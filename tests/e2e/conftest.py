@@ -1,4 +1,4 @@
-"""Fixtures for the browser tests: a built UI, a live MAM per module, Chromium, a page per test."""
+"""Fixtures for the browser tests: a built UI, a live MAM, Chromium, a page per test."""
 
 from __future__ import annotations
 
@@ -9,11 +9,13 @@ import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
 from playwright.sync_api import Error as PlaywrightError
 
 from mam.config import BASE_DIR
+from mam.frontend import NOT_BUILT
 from tests.support.live import LiveSystem, start_live_system
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -28,6 +30,7 @@ CHROMIUM_ARGS = [
 ]
 FRONTEND = BASE_DIR / "frontend"
 ARTIFACTS = BASE_DIR / "test-artifacts" / "e2e"
+NOT_BUILT_MARKER = NOT_BUILT.split("</h1>")[0]
 # What the Makefile's `frontend/dist/index.html` target depends on.
 FRONTEND_INPUTS = ("src", "index.html", "package.json", "package-lock.json", "vite.config.ts")
 
@@ -109,11 +112,24 @@ def frontend_build() -> Path:
 
 
 @pytest.fixture(scope="module")
-def system(tmp_path_factory: pytest.TempPathFactory, frontend_build: Path) -> Iterator[LiveSystem]:
-    """A real MAM (Daphne as `make run` starts it, one Celery worker) for one test module."""
-    live = start_live_system(tmp_path_factory.mktemp("e2e"), workers=1)
-    yield live
-    live.stop()
+def system(
+    request: pytest.FixtureRequest,
+    frontend_build: Path,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[LiveSystem]:
+    """The suite's shared system (tests/conftest.py), serving the built UI.
+
+    A server started before the UI was built cannot serve it (WhiteNoise reads its files at
+    start): then the module gets a system of its own. A module that stops parts of its
+    system overrides this fixture.
+    """
+    shared: LiveSystem = request.getfixturevalue("live_system")
+    if NOT_BUILT_MARKER not in httpx.get(shared.base_url + "/", timeout=10).text:
+        yield shared
+        return
+    own = start_live_system(tmp_path_factory.mktemp("e2e"), workers=1)
+    yield own
+    own.stop()
 
 
 @pytest.fixture(scope="session")

@@ -6,6 +6,8 @@ import contextlib
 import os
 import signal
 import time
+from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -23,7 +25,7 @@ from tests.e2e.ui import (
     wait_connected,
 )
 from tests.media import make_jpeg
-from tests.support.live import LiveSystem
+from tests.support.live import LiveSystem, start_live_system
 
 pytestmark = pytest.mark.e2e
 
@@ -33,6 +35,14 @@ RECONNECT_TIMEOUT_MS = 45_000
 # A reconnected socket must stay up at least this long (a broken channel layer closed new
 # sockets with 1011 about 5 s after accept).
 STAYS_UP_SECONDS = 8
+
+
+@pytest.fixture(scope="module")
+def system(tmp_path_factory: pytest.TempPathFactory, frontend_build: Path) -> Iterator[LiveSystem]:
+    """A system of this module's own: the test kills its server."""
+    live = start_live_system(tmp_path_factory.mktemp("reconnect"), workers=1)
+    yield live
+    live.stop()
 
 
 def kill_server(system: LiveSystem) -> None:

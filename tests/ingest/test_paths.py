@@ -7,6 +7,15 @@ from pathlib import Path
 
 import pytest
 
+from assets.ingest.errors import (
+    ContentMismatch,
+    FileMissing,
+    FileRejected,
+    MalformedPath,
+    NotAFile,
+    OutsideMediaFolder,
+    UnsupportedType,
+)
 from assets.ingest.paths import check_relative_path, safe_upload_name, validate_media_path
 from mam.errors import InvalidInput
 from tests.media import make_jpeg, make_png
@@ -68,6 +77,45 @@ def test_hostile_path_is_refused_by_full_validation(raw: str, media_root: Path) 
     make_jpeg(media_root.parent / "outside.jpg")
     with pytest.raises(InvalidInput):
         validate_media_path(raw)
+
+
+def _prepare(media_root: Path) -> None:
+    make_jpeg(media_root.parent / "outside.jpg")
+    (media_root / "escape.jpg").symlink_to(media_root.parent / "outside.jpg")
+    (media_root / "folder.jpg").mkdir()
+    os.mkfifo(media_root / "pipe.jpg")
+    (media_root / "notes.txt").write_text("hello")
+    make_png(media_root / "really-a-png.jpg")
+
+
+@pytest.mark.parametrize(
+    ("raw", "kind"),
+    [
+        ("../outside.jpg", OutsideMediaFolder),
+        ("%2e%2e/outside.jpg", OutsideMediaFolder),
+        ("/etc/passwd", OutsideMediaFolder),
+        ("~/photo.jpg", OutsideMediaFolder),
+        ("escape.jpg", OutsideMediaFolder),
+        ("", MalformedPath),
+        ("a\\b.jpg", MalformedPath),
+        ("line\nbreak.jpg", MalformedPath),
+        ("missing.jpg", FileMissing),
+        ("folder.jpg", NotAFile),
+        ("pipe.jpg", NotAFile),
+        ("notes.txt", UnsupportedType),
+        ("really-a-png.jpg", ContentMismatch),
+    ],
+)
+def test_each_refusal_carries_its_kind(
+    raw: str, kind: type[FileRejected], media_root: Path
+) -> None:
+    # Callers (bulk import, the worker) branch on these classes, never on the message.
+    _prepare(media_root)
+    with pytest.raises(FileRejected) as caught:
+        validate_media_path(raw)
+    assert type(caught.value) is kind
+    assert caught.value.status_code == 400
+    assert caught.value.context == {"file_path": raw}
 
 
 def test_non_string_path_is_refused() -> None:

@@ -20,11 +20,10 @@ from tests.support.live import LiveSystem, start_live_system
 pytestmark = pytest.mark.integration
 
 
-@pytest.fixture(scope="module")
-def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveSystem]:
-    system = start_live_system(tmp_path_factory.mktemp("pipeline"), workers=1, concurrency=2)
-    yield system
-    system.stop()
+@pytest.fixture
+def live(live_system: LiveSystem) -> LiveSystem:
+    """The suite's shared system (tests/conftest.py)."""
+    return live_system
 
 
 def fetch_thumbnail(live: LiveSystem, asset: dict[str, Any]) -> Image.Image:
@@ -172,11 +171,10 @@ def test_reprocess_over_http_runs_the_pipeline_again(live: LiveSystem) -> None:
     assert [u["stage"] for u in stream_updates(live, asset_id)].count("done") == 2
 
 
-@pytest.fixture
-def idle(tmp_path: Path) -> Iterator[LiveSystem]:
-    """A system whose worker is started by the test, with short delivery deadlines."""
+@pytest.fixture(scope="module")
+def idle_system(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveSystem]:
     system = start_live_system(
-        tmp_path / "idle",
+        tmp_path_factory.mktemp("idle"),
         workers=0,
         extra_env={
             "MAM_TASK_SOFT_TIME_LIMIT": "20",
@@ -188,6 +186,14 @@ def idle(tmp_path: Path) -> Iterator[LiveSystem]:
     )
     yield system
     system.stop()
+
+
+@pytest.fixture
+def idle(idle_system: LiveSystem) -> Iterator[LiveSystem]:
+    """A system with short delivery deadlines whose workers the test starts (and which are
+    stopped after it): one Daphne and database for the module, fresh workers per test."""
+    yield idle_system
+    idle_system.stop_workers()
 
 
 def test_file_deleted_after_registration_fails_cleanly(idle: LiveSystem) -> None:

@@ -204,7 +204,7 @@ def test_resume_from_a_seq_older_than_retention_gets_a_snapshot(system: LiveSyst
     system.manage(
         "shell",
         "-c",
-        "from assets import events\n"
+        "from assets.realtime import events\n"
         "for i in range(300):\n"
         "    events.publish_processing_update(asset_id=0, status='processing',"
         " stage='metadata', progress=i % 100)\n",

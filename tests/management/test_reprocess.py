@@ -12,6 +12,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from assets.models import Asset, AssetStatus, ProcessingStage
+from tests.factories import asset_for_file
 from tests.media import make_jpeg
 
 pytestmark = pytest.mark.django_db
@@ -24,15 +25,7 @@ def delay(task_delay: mock.MagicMock, quiet_events: mock.MagicMock) -> mock.Magi
 
 def make_asset(media_root: Path, name: str, status: str, **fields: Any) -> Asset:
     path = make_jpeg(media_root / name, size=(32, 32))
-    return Asset.objects.create(
-        title=name,
-        file_path=name,
-        media_type="image",
-        mime_type="image/jpeg",
-        file_size=path.stat().st_size,
-        status=status,
-        **fields,
-    )
+    return asset_for_file(path, name, title=name, status=status, **fields)
 
 
 def reprocess(*args: str, callbacks: Any) -> tuple[str, int]:

@@ -16,6 +16,7 @@ from assets.models import Asset, AssetStatus
 from assets.realtime import delivery, events, presence
 from assets.realtime.routing import websocket_application
 from mam.config import Config
+from tests.factories import AssetFactory
 
 # Channels closes stale database connections around each consumer event, so every test
 # needs the database, from the consumer's own threads.
@@ -278,14 +279,7 @@ async def test_resume_from_a_seq_the_server_never_issued_gets_a_snapshot(
 
 @sync_to_async
 def make_asset(name: str, status: str) -> Asset:
-    return Asset.objects.create(
-        title=name,
-        file_path=f"snap/{name}.jpg",
-        media_type="image",
-        mime_type="image/jpeg",
-        file_size=100,
-        status=status,
-    )
+    return AssetFactory(title=name, file_path=f"snap/{name}.jpg", status=status)
 
 
 @sync_to_async

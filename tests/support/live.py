@@ -24,15 +24,10 @@ import redis
 
 from mam.config import BASE_DIR
 from mam.launcher import server_command, stop_all, worker_command
-from tests.bootstrap import free_port
+from tests.bootstrap import LIVE_REDIS_DATABASES, free_port, redis_url_with_db
 
 _counter = itertools.count(1)
 READY_TIMEOUT = 60.0
-
-
-def _redis_url_with_db(url: str, db: int) -> str:
-    parts = urlsplit(url)
-    return urlunsplit((parts.scheme, parts.netloc, f"/{db}", parts.query, parts.fragment))
 
 
 def create_postgres_database(base_url: str, name: str) -> str:
@@ -179,6 +174,10 @@ class LiveSystem:
         if process in self.workers:
             self.workers.remove(process)
 
+    def stop_workers(self) -> None:
+        stop_all(self.workers)
+        self.workers.clear()
+
     def stop(self) -> None:
         stop_all([p for p in [self.server, *self.workers] if p is not None])
         self.workers.clear()
@@ -221,13 +220,13 @@ def start_live_system(
     root.mkdir(parents=True, exist_ok=True)
     for sub in ("media", "data", "logs"):
         (root / sub).mkdir(exist_ok=True)
-    redis_db = (n % 14) + 1  # in-process tests use db 0 (private server) or 15 (CI)
+    redis_db = LIVE_REDIS_DATABASES[n % len(LIVE_REDIS_DATABASES)]
     env = {
         **os.environ,
         "MEDIA_PATH": str(root / "media"),
         "DATA_DIR": str(root / "data"),
         "MAM_LOG_DIR": str(root / "logs"),
-        "REDIS_URL": _redis_url_with_db(os.environ["REDIS_URL"], redis_db),
+        "REDIS_URL": redis_url_with_db(os.environ["REDIS_URL"], redis_db),
         "MAM_REDIS_PREFIX": f"mamlive{os.getpid()}x{n}",
         "PORT": str(free_port()),
         "PYTHONUNBUFFERED": "1",

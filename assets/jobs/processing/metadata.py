@@ -11,7 +11,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import IO, Any
 
-from PIL import ExifTags, Image
+from PIL import ExifTags, Image, UnidentifiedImageError
 
 from assets.jobs.processing.decoders import DecoderLimits, input_options, run_decoder
 from assets.jobs.processing.errors import CorruptMedia
@@ -78,7 +78,7 @@ def open_image(source: IO[bytes], pillow_format: str) -> Image.Image:
     """Opens only with the one decoder the file's type allows."""
     try:
         return Image.open(source, formats=[pillow_format])
-    except Image.UnidentifiedImageError:
+    except UnidentifiedImageError:
         raise CorruptMedia(f"Not a readable {pillow_format} image") from None
 
 

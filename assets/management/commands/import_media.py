@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from argparse import ArgumentParser
-from typing import Any
+from typing import IO, Any, cast
 
 from django.core.management.base import BaseCommand, CommandError
 
@@ -54,7 +54,8 @@ class Command(BaseCommand):
             raise CommandError(str(exc), returncode=2) from None
         excludes: list[str] = options["exclude"]
         dry_run: bool = options["dry_run"]
-        err, out = self.stderr._out, self.stdout._out
+        # The wrapped streams: tqdm draws its bar with \r, which OutputWrapper would break.
+        err, out = cast(IO[str], self.stderr._out), cast(IO[str], self.stdout._out)
         progress = Progress(
             total=count_files(roots, excludes), unit="files", stream=err, label="import"
         )

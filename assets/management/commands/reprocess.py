@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from argparse import ArgumentParser
-from typing import Any
+from typing import IO, Any, cast
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db.models import QuerySet
@@ -34,7 +34,10 @@ class Command(BaseCommand):
         else:
             assets = selectors.all_assets_by_id().filter(pk__in=ids)
         progress = Progress(
-            total=assets.count(), unit="assets", stream=self.stderr._out, label="reprocess"
+            total=assets.count(),
+            unit="assets",
+            stream=cast(IO[str], self.stderr._out),
+            label="reprocess",
         )
         queued, found = 0, set[int]()
         try:
