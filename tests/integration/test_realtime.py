@@ -111,7 +111,8 @@ def test_a_silent_client_is_closed_after_the_idle_timeout(system: LiveSystem) ->
     started = time.monotonic()
     with pytest.raises(ConnectionClosed) as closed:
         ws.recv(timeout=IDLE_TIMEOUT + 5)
-    assert IDLE_TIMEOUT - 0.5 <= time.monotonic() - started <= IDLE_TIMEOUT + 3
+    # Not before the timeout (a loaded machine can only make it later; recv bounds that).
+    assert time.monotonic() - started >= IDLE_TIMEOUT - 0.5
     assert closed.value.rcvd is not None
     assert closed.value.rcvd.code == 1000
 
