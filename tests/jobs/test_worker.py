@@ -13,8 +13,9 @@ from django.utils import timezone
 
 from assets import services
 from assets.jobs import worker
+from assets.jobs.processing.pipeline import Stage
 from assets.jobs.tasks import enqueue_processing
-from assets.models import Asset, AssetStatus
+from assets.models import Asset, AssetStatus, ProcessingStage
 from assets.realtime import events
 from mam.config import Config
 from mam.redis_clients import Purpose, redis_client
@@ -187,3 +188,9 @@ def test_seq_continues_after_the_counter_key_is_lost() -> None:
         asset_id=1, status="processing", stage="metadata", progress=30
     )
     assert first is not None and second == first + 1
+
+
+def test_every_stage_the_pipeline_reports_is_one_an_asset_can_be_in() -> None:
+    # The worker stores what the pipeline reports; a stage outside the model's choices would
+    # fail every asset at that stage.
+    assert {stage.value for stage in Stage} <= set(ProcessingStage.values)
