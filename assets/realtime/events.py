@@ -67,29 +67,6 @@ return seq
 """
 
 
-def build_update(
-    *,
-    asset_id: int,
-    status: str,
-    stage: str,
-    progress: int,
-    error: str | None = None,
-    thumbnail_url: str | None = None,
-) -> dict[str, Any]:
-    """The `data` of a processing_update (CONTRACT.md section 4)."""
-    data: dict[str, Any] = {
-        "asset_id": asset_id,
-        "progress": progress,
-        "stage": str(stage),
-        "status": str(status),
-    }
-    if error:
-        data["error"] = error
-    if thumbnail_url:
-        data["thumbnail_url"] = thumbnail_url
-    return data
-
-
 def publish_processing_update(
     *,
     asset_id: int,
@@ -104,14 +81,17 @@ def publish_processing_update(
     Never raises: the database holds the truth, so a lost event costs a client a refresh,
     while a raised one would cost the asset its processing.
     """
-    data = build_update(
-        asset_id=asset_id,
-        status=status,
-        stage=stage,
-        progress=progress,
-        error=error,
-        thumbnail_url=thumbnail_url,
-    )
+    # The `data` of a processing_update (CONTRACT.md section 4).
+    data: dict[str, Any] = {
+        "asset_id": asset_id,
+        "progress": progress,
+        "stage": str(stage),
+        "status": str(status),
+    }
+    if error:
+        data["error"] = error
+    if thumbnail_url:
+        data["thumbnail_url"] = thumbnail_url
     try:
         seq = int(
             redis_client(Purpose.EVENTS).eval(

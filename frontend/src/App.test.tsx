@@ -3,8 +3,7 @@ import userEvent from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { App } from './App';
 import type { Asset } from './services/api';
-import { LiveConnection } from './services/websocket';
-import { FakeSocket, ManualClock, jsonResponse, makeAsset } from './test/fakes';
+import { FakeSocket, fakeLiveConnection, jsonResponse, makeAsset, serverSends } from './test/fakes';
 
 interface Server {
   assets: Map<number, Asset>;
@@ -49,22 +48,6 @@ function fakeServer(initial: Asset[]): Server {
   return server;
 }
 
-function liveConnection() {
-  FakeSocket.instances = [];
-  const clock = new ManualClock();
-  return new LiveConnection({
-    url: 'ws://test/ws',
-    createSocket: (url) => new FakeSocket(url),
-    timers: clock,
-    now: () => clock.now,
-    random: () => 0,
-    network: null,
-  });
-}
-
-function send(message: unknown) {
-  act(() => FakeSocket.latest().serverSends(message));
-}
 
 beforeEach(() => {
   window.history.replaceState(null, '', '/');
@@ -78,17 +61,17 @@ describe('App with live updates', () => {
   it('moves a card through processing to ready and shows the thumbnail without a reload', async () => {
     const pending = makeAsset({ id: 7, title: 'Clip', status: 'pending', media_metadata: {}, processing: { stage: null, progress: 0, error: null } });
     const server = fakeServer([pending]);
-    render(<App connection={liveConnection()} />);
+    render(<App connection={fakeLiveConnection()} />);
     expect(await screen.findByText('Clip')).toBeInTheDocument();
     act(() => FakeSocket.latest().serverOpens());
     expect(screen.getByRole('status')).toHaveTextContent('Connected');
 
-    send({ type: 'processing_update', seq: 1, data: { asset_id: 7, progress: 40, stage: 'thumbnail', status: 'processing' } });
+    serverSends({ type: 'processing_update', seq: 1, data: { asset_id: 7, progress: 40, stage: 'thumbnail', status: 'processing' } });
     expect(screen.getByRole('progressbar', { name: 'Processing Clip' })).toHaveAttribute('aria-valuenow', '40');
     expect(screen.getByText('thumbnail')).toBeInTheDocument();
 
     server.assets.set(7, { ...pending, status: 'ready', media_metadata: { thumbnail_url: '/thumbnails/7.jpg', width: 320, height: 180 } });
-    send({ type: 'processing_update', seq: 2, data: { asset_id: 7, progress: 100, stage: 'done', status: 'ready' } });
+    serverSends({ type: 'processing_update', seq: 2, data: { asset_id: 7, progress: 100, stage: 'done', status: 'ready' } });
     expect(await screen.findByRole('img', { name: 'Thumbnail of Clip' })).toHaveAttribute('src', '/thumbnails/7.jpg');
     expect(screen.queryByRole('progressbar')).not.toBeInTheDocument();
     expect(server.calls).toContain('GET /api/v1/assets/7');
@@ -100,10 +83,10 @@ describe('App with live updates', () => {
       9,
       makeAsset({ id: 9, title: 'Imported', status: 'processing', created_at: '2026-03-01T00:00:00Z', media_metadata: {} }),
     );
-    render(<App connection={liveConnection()} />);
+    render(<App connection={fakeLiveConnection()} />);
     await screen.findByText('Old');
     act(() => FakeSocket.latest().serverOpens());
-    send({ type: 'processing_update', seq: 3, data: { asset_id: 9, progress: 10, stage: 'metadata', status: 'processing' } });
+    serverSends({ type: 'processing_update', seq: 3, data: { asset_id: 9, progress: 10, stage: 'metadata', status: 'processing' } });
     expect(await screen.findByText('Imported')).toBeInTheDocument();
     const cards = within(screen.getByRole('list', { name: 'Assets' })).getAllByRole('listitem');
     expect(cards[0]).toHaveTextContent('Imported');
@@ -111,11 +94,11 @@ describe('App with live updates', () => {
 
   it('refetches the page after a snapshot', async () => {
     const server = fakeServer([makeAsset({ id: 1 })]);
-    render(<App connection={liveConnection()} />);
+    render(<App connection={fakeLiveConnection()} />);
     await screen.findByText('Beach');
     act(() => FakeSocket.latest().serverOpens());
     const before = server.calls.filter((call) => call.startsWith('GET /api/v1/assets?')).length;
-    send({ type: 'snapshot', seq: 50, data: { assets: [makeAsset({ id: 1, status: 'failed', processing: { stage: 'x', progress: 0, error: 'gone' } })] } });
+    serverSends({ type: 'snapshot', seq: 50, data: { assets: [makeAsset({ id: 1, status: 'failed', processing: { stage: 'x', progress: 0, error: 'gone' } })] } });
     await waitFor(() =>
       expect(server.calls.filter((call) => call.startsWith('GET /api/v1/assets?')).length).toBe(before + 1),
     );
@@ -123,7 +106,7 @@ describe('App with live updates', () => {
 
   it('opens the detail view from a card, keeps it in the URL, and closes it with Escape', async () => {
     fakeServer([makeAsset({ id: 3, title: 'Harbour', checksum: 'sha256:abc', media_metadata: { width: 10, height: 20, codec: 'jpeg' } })]);
-    render(<App connection={liveConnection()} />);
+    render(<App connection={fakeLiveConnection()} />);
     await userEvent.click(await screen.findByRole('button', { name: /Harbour/ }));
     const dialog = await screen.findByRole('dialog', { name: 'Harbour' });
     expect(window.location.search).toBe('?asset=3');
@@ -137,7 +120,7 @@ describe('App with live updates', () => {
   it('deletes only after confirmation', async () => {
     const server = fakeServer([makeAsset({ id: 3, title: 'Harbour' })]);
     window.history.replaceState(null, '', '/?asset=3');
-    render(<App connection={liveConnection()} />);
+    render(<App connection={fakeLiveConnection()} />);
     const dialog = await screen.findByRole('dialog', { name: 'Harbour' });
     await userEvent.click(await within(dialog).findByRole('button', { name: 'Delete' }));
     const confirm = screen.getByRole('alertdialog', { name: 'Delete “Harbour”?' });
@@ -152,7 +135,7 @@ describe('App with live updates', () => {
   it('shows a newly registered asset at once', async () => {
     const server = fakeServer([makeAsset({ id: 1, title: 'Old', created_at: '2026-01-01T00:00:00Z' })]);
     server.assets.set(100, makeAsset({ id: 100, title: 'Fresh', status: 'pending', created_at: '2026-05-01T00:00:00Z', media_metadata: {} }));
-    render(<App connection={liveConnection()} />);
+    render(<App connection={fakeLiveConnection()} />);
     await screen.findByText('Old');
     await userEvent.click(screen.getByRole('button', { name: 'Add media' }));
     await userEvent.type(screen.getByLabelText('Path in the media folder'), 'new/fresh.jpg');
@@ -166,7 +149,7 @@ describe('App with live updates', () => {
   it('renames from the detail view and updates the card', async () => {
     fakeServer([makeAsset({ id: 3, title: 'Harbour' })]);
     window.history.replaceState(null, '', '/?asset=3');
-    render(<App connection={liveConnection()} />);
+    render(<App connection={fakeLiveConnection()} />);
     const dialog = await screen.findByRole('dialog', { name: 'Harbour' });
     await userEvent.click(await within(dialog).findByRole('button', { name: 'Rename' }));
     const field = within(dialog).getByLabelText('New title');
@@ -179,7 +162,7 @@ describe('App with live updates', () => {
 
   it('explains how to add media when the library is empty', async () => {
     fakeServer([]);
-    render(<App connection={liveConnection()} />);
+    render(<App connection={fakeLiveConnection()} />);
     expect(await screen.findByRole('heading', { name: 'The library is empty' })).toBeInTheDocument();
     expect(screen.getByText('python manage.py import_media')).toBeInTheDocument();
     expect(screen.getByLabelText('Path in the media folder')).toBeInTheDocument();

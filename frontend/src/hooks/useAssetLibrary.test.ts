@@ -1,8 +1,7 @@
-import { act, renderHook, waitFor } from '@testing-library/react';
+import { renderHook, waitFor } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { DEFAULT_QUERY } from '../services/libraryQuery';
-import { LiveConnection } from '../services/websocket';
-import { FakeSocket, ManualClock, jsonResponse, makeAsset } from '../test/fakes';
+import { jsonResponse, makeAsset, openFakeLiveConnection, serverSends } from '../test/fakes';
 import { useAssetLibrary } from './useAssetLibrary';
 
 const clip = makeAsset({
@@ -31,50 +30,31 @@ afterEach(() => {
   vi.unstubAllGlobals();
 });
 
-function openConnection(): LiveConnection {
-  FakeSocket.instances = [];
-  const clock = new ManualClock();
-  const connection = new LiveConnection({
-    url: 'ws://test/ws',
-    createSocket: (url) => new FakeSocket(url),
-    timers: clock,
-    now: () => clock.now,
-    random: () => 0,
-    network: null,
-  });
-  connection.start();
-  FakeSocket.latest().serverOpens();
-  return connection;
-}
-
-function send(message: unknown) {
-  act(() => FakeSocket.latest().serverSends(message));
-}
 
 describe('useAssetLibrary', () => {
   it('lists the page, then moves a card with live updates and never back with an older one', async () => {
-    const connection = openConnection();
+    const connection = openFakeLiveConnection();
     const { result } = renderHook(() => useAssetLibrary(DEFAULT_QUERY, connection));
     expect(result.current.loading).toBe(true);
     await waitFor(() => expect(result.current.loading).toBe(false));
     expect(result.current.items.map((item) => item.title)).toEqual(['Clip']);
 
-    send({ type: 'processing_update', seq: 5, data: { asset_id: 7, progress: 60, stage: 'thumbnail', status: 'processing' } });
-    send({ type: 'processing_update', seq: 4, data: { asset_id: 7, progress: 30, stage: 'metadata', status: 'processing' } });
-    send({ type: 'processing_update', seq: 5, data: { asset_id: 7, progress: 30, stage: 'metadata', status: 'processing' } });
+    serverSends({ type: 'processing_update', seq: 5, data: { asset_id: 7, progress: 60, stage: 'thumbnail', status: 'processing' } });
+    serverSends({ type: 'processing_update', seq: 4, data: { asset_id: 7, progress: 30, stage: 'metadata', status: 'processing' } });
+    serverSends({ type: 'processing_update', seq: 5, data: { asset_id: 7, progress: 30, stage: 'metadata', status: 'processing' } });
     expect(result.current.items[0]?.processing).toMatchObject({ stage: 'thumbnail', progress: 60 });
     connection.stop();
   });
 
   it('lists the page again after a snapshot', async () => {
-    const connection = openConnection();
+    const connection = openFakeLiveConnection();
     const { result } = renderHook(() => useAssetLibrary(DEFAULT_QUERY, connection));
     await waitFor(() => expect(result.current.loading).toBe(false));
     const lists = () => calls.filter((url) => url.startsWith('/api/v1/assets?')).length;
     expect(lists()).toBe(1);
 
     const failed = { ...clip, status: 'failed', processing: { stage: null, progress: 0, error: 'gone' } };
-    send({ type: 'snapshot', seq: 9, data: { assets: [failed] } });
+    serverSends({ type: 'snapshot', seq: 9, data: { assets: [failed] } });
     expect(result.current.items[0]?.processing.error).toBe('gone');
     await waitFor(() => expect(lists()).toBe(2));
     await waitFor(() => expect(result.current.loading).toBe(false));

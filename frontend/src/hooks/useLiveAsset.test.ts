@@ -1,8 +1,7 @@
 import { act, renderHook, waitFor } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Asset } from '../services/api';
-import { LiveConnection } from '../services/websocket';
-import { FakeSocket, ManualClock, jsonResponse, makeAsset } from '../test/fakes';
+import { jsonResponse, makeAsset, openFakeLiveConnection, serverSends } from '../test/fakes';
 import { useLiveAsset } from './useLiveAsset';
 
 /** What GET /api/v1/assets/<id> answers now; a test changes it to stand for work done on the server. */
@@ -29,25 +28,6 @@ afterEach(() => {
   vi.unstubAllGlobals();
 });
 
-function openConnection(): LiveConnection {
-  FakeSocket.instances = [];
-  const clock = new ManualClock();
-  const connection = new LiveConnection({
-    url: 'ws://test/ws',
-    createSocket: (url) => new FakeSocket(url),
-    timers: clock,
-    now: () => clock.now,
-    random: () => 0,
-    network: null,
-  });
-  connection.start();
-  FakeSocket.latest().serverOpens();
-  return connection;
-}
-
-function send(message: unknown) {
-  act(() => FakeSocket.latest().serverSends(message));
-}
 
 const processing = makeAsset({
   id: 7,
@@ -61,26 +41,26 @@ const processing = makeAsset({
 describe('useLiveAsset', () => {
   it('loads the asset and follows its progress without fetching it again', async () => {
     stored.set(7, processing);
-    const connection = openConnection();
+    const connection = openFakeLiveConnection();
     const { result } = renderHook(() => useLiveAsset(7, connection));
     expect(result.current.asset).toBeNull();
     await waitFor(() => expect(result.current.asset?.title).toBe('Clip'));
 
-    send({ type: 'processing_update', seq: 1, data: { asset_id: 7, progress: 40, stage: 'thumbnail', status: 'processing' } });
+    serverSends({ type: 'processing_update', seq: 1, data: { asset_id: 7, progress: 40, stage: 'thumbnail', status: 'processing' } });
     expect(result.current.asset?.processing).toEqual({ stage: 'thumbnail', progress: 40, error: null });
-    send({ type: 'processing_update', seq: 2, data: { asset_id: 8, progress: 90, status: 'processing' } });
+    serverSends({ type: 'processing_update', seq: 2, data: { asset_id: 8, progress: 90, status: 'processing' } });
     expect(result.current.asset?.processing.progress).toBe(40);
     expect(fetched).toEqual(['/api/v1/assets/7']);
   });
 
   it('shows ready at once, then the metadata and thumbnail the finished asset has on the server', async () => {
     stored.set(7, processing);
-    const connection = openConnection();
+    const connection = openFakeLiveConnection();
     const { result } = renderHook(() => useLiveAsset(7, connection));
     await waitFor(() => expect(result.current.asset).not.toBeNull());
 
     stored.set(7, { ...processing, status: 'ready', media_metadata: { duration: 12.5, thumbnail_url: '/thumbnails/7.jpg' } });
-    send({ type: 'processing_update', seq: 3, data: { asset_id: 7, progress: 100, stage: 'done', status: 'ready' } });
+    serverSends({ type: 'processing_update', seq: 3, data: { asset_id: 7, progress: 100, stage: 'done', status: 'ready' } });
     expect(result.current.asset?.status).toBe('ready');
     await waitFor(() => expect(result.current.asset?.media_metadata.duration).toBe(12.5));
     expect(result.current.asset?.media_metadata.thumbnail_url).toBe('/thumbnails/7.jpg');
@@ -88,17 +68,17 @@ describe('useLiveAsset', () => {
 
   it('fetches the asset again after a snapshot, since updates may have been missed', async () => {
     stored.set(7, processing);
-    const connection = openConnection();
+    const connection = openFakeLiveConnection();
     const { result } = renderHook(() => useLiveAsset(7, connection));
     await waitFor(() => expect(result.current.asset).not.toBeNull());
 
     stored.set(7, { ...processing, status: 'failed', processing: { stage: 'metadata', progress: 10, error: 'ffprobe timed out' } });
-    send({ type: 'snapshot', seq: 40, data: { assets: [] } });
+    serverSends({ type: 'snapshot', seq: 40, data: { assets: [] } });
     await waitFor(() => expect(result.current.asset?.processing.error).toBe('ffprobe timed out'));
   });
 
   it("says why an asset cannot be shown, in the server's words", async () => {
-    const connection = openConnection();
+    const connection = openFakeLiveConnection();
     const { result } = renderHook(() => useLiveAsset(404, connection));
     await waitFor(() => expect(result.current.loadError).toBe('Asset not found'));
     expect(result.current.asset).toBeNull();
@@ -107,7 +87,7 @@ describe('useLiveAsset', () => {
   it('takes a fresh copy from an action here, and shows nothing of the previous asset for a new id', async () => {
     stored.set(7, processing);
     stored.set(8, makeAsset({ id: 8, title: 'Harbour' }));
-    const connection = openConnection();
+    const connection = openFakeLiveConnection();
     const { result, rerender } = renderHook(({ id }) => useLiveAsset(id, connection), { initialProps: { id: 7 } });
     await waitFor(() => expect(result.current.asset).not.toBeNull());
 

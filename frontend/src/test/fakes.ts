@@ -1,6 +1,7 @@
 /** Test doubles: a manual clock that implements the injected Timers, a scripted WebSocket, and asset factories. */
+import { act } from '@testing-library/react';
 import type { Asset } from '../services/api';
-import type { SocketLike, Timers } from '../services/websocket';
+import { LiveConnection, type SocketLike, type Timers } from '../services/websocket';
 
 interface Scheduled {
   id: number;
@@ -124,4 +125,31 @@ export function jsonResponse(body: unknown, status = 200, statusText = 'OK'): Re
     statusText,
     headers: { 'Content-Type': 'application/json' },
   });
+}
+
+/** A LiveConnection on FakeSockets and a ManualClock, not yet started. */
+export function fakeLiveConnection(): LiveConnection {
+  FakeSocket.instances = [];
+  const clock = new ManualClock();
+  return new LiveConnection({
+    url: 'ws://test/ws',
+    createSocket: (url) => new FakeSocket(url),
+    timers: clock,
+    now: () => clock.now,
+    random: () => 0,
+    network: null,
+  });
+}
+
+/** A fake LiveConnection, started, whose socket the server has opened. */
+export function openFakeLiveConnection(): LiveConnection {
+  const connection = fakeLiveConnection();
+  connection.start();
+  FakeSocket.latest().serverOpens();
+  return connection;
+}
+
+/** A message from the server on the newest fake socket, inside React's act(). */
+export function serverSends(message: unknown): void {
+  act(() => FakeSocket.latest().serverSends(message));
 }
