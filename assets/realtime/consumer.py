@@ -82,16 +82,18 @@ class ProcessingConsumer(AsyncWebsocketConsumer):
             await self.close(code=CLOSE_UNAVAILABLE)
             return
         await self.accept()
+        try:
+            # Counted before the greeting: a client that has its `connection` message is in
+            # the count health and /metrics report.
+            await presence.connection_opened()
+            self._counted = True
+        except Exception as exc:  # counting is for health pages; the socket still works
+            logger.warning("could not count a connection: %s", exc)
         await self._send_text(
             encode(connection_message(last_seq=last_seq, idle_timeout=Config.WS_IDLE_TIMEOUT))
         )
         delivery.start(last_seq)
         self._idle_task = asyncio.create_task(self._close_when_idle())
-        try:
-            await presence.connection_opened()
-            self._counted = True
-        except Exception as exc:  # counting is for health pages; the socket still works
-            logger.warning("could not count a connection: %s", exc)
         log_event(
             "ws_connect",
             client=client_address(self.scope),

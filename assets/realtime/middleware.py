@@ -1,7 +1,8 @@
 """ASGI middleware in front of /ws: the checks a handshake passes before a consumer exists.
 
-Today the Origin check (CONTRACT.md section 4); authentication joins it here. A refused
-handshake is closed before accept, which Daphne answers with 403.
+The Host (MAM_ALLOWED_HOSTS, as Django checks it for HTTP) and the Origin (CONTRACT.md
+section 4); authentication joins them here. A refused handshake is closed before accept,
+which Daphne answers with 403.
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ from urllib.parse import urlsplit
 
 from channels.middleware import BaseMiddleware
 from channels.security.websocket import WebsocketDenier
+from django.conf import settings
+from django.http.request import split_domain_port, validate_host
 
 from mam.config import Config
 from mam.system_log import log_event
@@ -60,11 +63,30 @@ def origin_allowed(scope: dict[str, Any]) -> bool:
     return _host_port(parts.netloc, parts.scheme) == _host_port(host, parts.scheme)
 
 
-class OriginCheckMiddleware(BaseMiddleware):
-    """Refuses a WebSocket handshake from a foreign origin before any consumer runs."""
+def host_allowed(scope: dict[str, Any]) -> bool:
+    """The Host a client addressed is one of ALLOWED_HOSTS (no Host at all: HTTP/1.0 tools)."""
+    host = header(scope, b"host")
+    if host is None:
+        return True
+    domain, _port = split_domain_port(host)
+    return bool(domain) and validate_host(domain, settings.ALLOWED_HOSTS)
+
+
+class HandshakeCheckMiddleware(BaseMiddleware):
+    """Refuses a WebSocket handshake for a foreign host or origin before any consumer runs."""
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> Any:
-        if scope["type"] == "websocket" and not origin_allowed(scope):
-            log_event("ws_refused", origin=header(scope, b"origin"), client=client_address(scope))
-            return await WebsocketDenier()(scope, receive, send)
+        if scope["type"] == "websocket":
+            refusal = (
+                "host" if not host_allowed(scope) else None if origin_allowed(scope) else "origin"
+            )
+            if refusal:
+                log_event(
+                    "ws_refused",
+                    reason=refusal,
+                    host=header(scope, b"host"),
+                    origin=header(scope, b"origin"),
+                    client=client_address(scope),
+                )
+                return await WebsocketDenier()(scope, receive, send)
         return await super().__call__(scope, receive, send)

@@ -7,10 +7,10 @@ from channels.routing import URLRouter
 from django.urls import re_path
 
 from assets.realtime.consumer import ProcessingConsumer
-from assets.realtime.middleware import OriginCheckMiddleware
+from assets.realtime.middleware import HandshakeCheckMiddleware
 
 websocket_urlpatterns = [
     re_path(r"^ws/?$", ProcessingConsumer.as_asgi(), name="ws"),
 ]
 
-websocket_application = OriginCheckMiddleware(URLRouter(websocket_urlpatterns))
+websocket_application = HandshakeCheckMiddleware(URLRouter(websocket_urlpatterns))

@@ -149,6 +149,25 @@ async def test_a_foreign_origin_is_refused_before_the_handshake_completes(origin
     await communicator.wait()
 
 
+@pytest.mark.parametrize(
+    ("host", "accepted"),
+    [
+        (b"mam.example:5001", True),
+        (b"MAM.example", True),
+        (b"evil.example:5001", False),
+        (b"mam.example.evil.example", False),
+    ],
+)
+async def test_a_host_outside_allowed_hosts_is_refused_before_the_handshake_completes(
+    host: bytes, accepted: bool, settings: Any
+) -> None:
+    settings.ALLOWED_HOSTS = ["mam.example"]
+    communicator = WebsocketCommunicator(APPLICATION, "/ws", headers=[(b"host", host)])
+    connected, _ = await communicator.connect()
+    assert connected is accepted
+    await communicator.disconnect()
+
+
 async def test_ping_is_answered_with_pong(ws: WebsocketCommunicator) -> None:
     await ws.send_json_to({"type": "ping"})
     assert await ws.receive_json_from() == {"type": "pong"}
@@ -322,6 +341,8 @@ async def test_a_silent_client_is_closed_after_the_idle_timeout(
         "code": 1000,
         "reason": "idle timeout",
     }
+    # What the server does after its close: the consumer hears the socket is gone.
+    await communicator.disconnect()
 
 
 async def test_a_client_that_pings_is_kept_open(monkeypatch: pytest.MonkeyPatch) -> None:
