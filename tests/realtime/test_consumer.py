@@ -3,14 +3,16 @@ WebsocketCommunicator, with the real Redis channel layer."""
 
 from __future__ import annotations
 
+import asyncio
 import json
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 import pytest
 import redis
 from asgiref.sync import sync_to_async
 from channels.testing import WebsocketCommunicator
+from django.db import connections
 
 from assets.models import Asset, AssetStatus
 from assets.realtime import delivery, events, presence
@@ -29,6 +31,14 @@ HOST = b"mam.example:5001"
 @pytest.fixture
 def anyio_backend() -> str:
     return "asyncio"
+
+
+@pytest.fixture(autouse=True)
+def close_the_database_threads_connection() -> Iterator[None]:
+    """The consumer reads the database in asgiref's one database thread, whose connection
+    would outlive the test (and keep PostgreSQL from dropping the test database at the end)."""
+    yield
+    asyncio.run(sync_to_async(connections.close_all, thread_sensitive=True)())
 
 
 @pytest.fixture(autouse=True)
