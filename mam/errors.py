@@ -6,7 +6,15 @@ import logging
 from datetime import UTC, datetime
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.conf import settings
+from django.core.exceptions import (
+    BadRequest,
+    PermissionDenied,
+    RequestDataTooBig,
+    SuspiciousOperation,
+    TooManyFieldsSent,
+    TooManyFilesSent,
+)
 from django.http import Http404, HttpRequest, JsonResponse
 from rest_framework import exceptions, status
 from rest_framework.response import Response
@@ -67,9 +75,37 @@ def _validation_message(detail: Any) -> str:
     return str(detail)
 
 
+def request_limit_error(exc: Exception) -> DomainError | None:
+    """Django's refusals of an oversized or malformed request, as the contract's errors.
+
+    Django raises these while a view reads the body or the query string (so after DRF's
+    dispatch began); left alone they would be 500s.
+    """
+    if isinstance(exc, RequestDataTooBig):
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        return PayloadTooLarge(
+            f"Request data (besides uploaded files) is larger than the limit of {limit} bytes",
+            max_bytes=limit,
+        )
+    if isinstance(exc, TooManyFieldsSent):
+        limit = settings.DATA_UPLOAD_MAX_NUMBER_FIELDS
+        return InvalidInput(
+            f"Too many parameters or form fields (the limit is {limit})", max_fields=limit
+        )
+    if isinstance(exc, TooManyFilesSent):
+        limit = settings.DATA_UPLOAD_MAX_NUMBER_FILES
+        return InvalidInput(
+            f"Too many files in one request (the limit is {limit})", max_files=limit
+        )
+    if isinstance(exc, SuspiciousOperation | BadRequest):
+        return InvalidInput("Bad request")
+    return None
+
+
 def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
     """DRF's EXCEPTION_HANDLER: every error a view raises becomes the contract's body."""
     headers: dict[str, str] = {}
+    exc = request_limit_error(exc) or exc
     if isinstance(exc, DomainError):
         set_rollback()
         return Response(error_body(exc.message, exc.context), status=exc.status_code)

@@ -430,3 +430,71 @@ def test_with_debug_on_errors_keep_the_contract_body(
     with mock.patch("assets.services.validate_media_path", side_effect=RuntimeError("/srv/secret")):
         body = assert_error(register(client, "holiday/beach.jpg"), 500, "internal server error")
     assert "secret" not in json.dumps(body)
+
+
+# Requests Django refuses while a view reads them: the contract's body, never a 500.
+
+MANY_PARAMS = "&".join(f"p{i}=1" for i in range(1001))
+
+
+def _file_parts(count: int) -> dict[str, Any]:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return {f"f{i}": SimpleUploadedFile(f"{i}.jpg", b"\xff\xd8\xff") for i in range(count)}
+
+
+@pytest.mark.parametrize(
+    ("send", "status", "says"),
+    [
+        (
+            lambda c, a: c.post(
+                "/api/v1/assets",
+                json.dumps({"file_path": "x" * (3 * 1024 * 1024)}),
+                content_type="application/json",
+            ),
+            413,
+            "larger than the limit of 2621440 bytes",
+        ),
+        (
+            lambda c, a: c.patch(
+                f"/api/v1/assets/{a}",
+                json.dumps({"title": "t" * (3 * 1024 * 1024)}),
+                content_type="application/json",
+            ),
+            413,
+            "larger than the limit",
+        ),
+        (
+            lambda c, a: c.post("/api/v1/assets", {"title": "t" * (3 * 1024 * 1024)}),
+            413,
+            "larger than the limit",
+        ),
+        (
+            lambda c, a: c.post("/api/v1/assets", {f"f{i}": "v" for i in range(1100)}),
+            400,
+            "too many parameters or form fields",
+        ),
+        (lambda c, a: c.post("/api/v1/assets", _file_parts(200)), 400, "too many files"),
+        (lambda c, a: c.get("/api/v1/assets?" + MANY_PARAMS), 400, "too many parameters"),
+        (lambda c, a: c.get(f"/api/v1/assets/{a}?" + MANY_PARAMS), 400, "too many parameters"),
+        (lambda c, a: c.get("/api/v1/health/status?" + MANY_PARAMS), 400, "too many parameters"),
+    ],
+    ids=[
+        "json-over-2.5MiB",
+        "patch-over-2.5MiB",
+        "3MB-text-field",
+        "1100-fields",
+        "200-file-parts",
+        "1001-params-list",
+        "1001-params-detail",
+        "1001-params-health",
+    ],
+)
+def test_requests_over_djangos_limits_get_the_contract_error(
+    client: Client, photo: Path, send: Any, status: int, says: str
+) -> None:
+    asset = services.register_asset(file_path="holiday/beach.jpg")
+    before = Asset.objects.count()
+    assert_error(send(client, asset.pk), status, says)
+    assert Asset.objects.count() == before
+    assert Asset.objects.get(pk=asset.pk).title == asset.title
