@@ -111,16 +111,31 @@ class ProcessingConsumer(AsyncWebsocketConsumer):
             raise ValueError(f"No handler for message type {message['type']}")
         await handler(message)
 
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        # However the connection ends (a disconnect, a handler that raised, a cancelled
+        # task), it leaves the fan-out and the open-connection count.
+        try:
+            await super().__call__(scope, receive, send)
+        finally:
+            await self._release()
+
     async def disconnect(self, code: int) -> None:
+        if self._counted:
+            log_event("ws_disconnect", client=client_address(self.scope), code=code)
+        await self._release()
+
+    async def _release(self) -> None:
+        """Undoes what connect did; safe to call more than once."""
         if self._idle_task is not None and self._idle_task is not asyncio.current_task():
             self._idle_task.cancel()
         if self.delivery is not None:
             self.delivery.close()
             process_fanout().leave(self.delivery)
+            self.delivery = None
         if self._counted:
+            self._counted = False
             with contextlib.suppress(Exception):
                 await presence.connection_closed()
-            log_event("ws_disconnect", client=client_address(self.scope), code=code)
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
         self._last_heard = asyncio.get_running_loop().time()
@@ -133,7 +148,7 @@ class ProcessingConsumer(AsyncWebsocketConsumer):
             return
         try:
             content = json.loads(text_data)
-        except ValueError:
+        except (ValueError, RecursionError):  # deeply nested brackets exhaust the parser
             await self._error("Invalid JSON")
             return
         if not isinstance(content, dict):

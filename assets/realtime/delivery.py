@@ -53,6 +53,9 @@ class OrderedDelivery:
         self.resume_grace = RESUME_GRACE_SECONDS if resume_grace is None else resume_grace
         self.gap_wait = GAP_WAIT_SECONDS if gap_wait is None else gap_wait
         self.next_seq = 0  # until start(), updates are held, none sent
+        # The first seq of the contiguous run this connection has covered (sent, replayed or
+        # snapshotted) up to next_seq: a resume from below it cannot be served in order.
+        self.first_seq = 0
         self.held: dict[int, str] = {}  # seq -> wire text
         self.live = False
         self._lock = asyncio.Lock()
@@ -62,7 +65,7 @@ class OrderedDelivery:
 
     def start(self, last_seq: int) -> None:
         """The client has seen everything up to `last_seq`; goes live after the grace."""
-        self.next_seq = last_seq + 1
+        self.next_seq = self.first_seq = last_seq + 1
         self._spawn(self._go_live_after_grace())
 
     def close(self) -> None:
@@ -94,15 +97,24 @@ class OrderedDelivery:
             await self._flush()
 
     async def resume(self, last_seq: int) -> None:
-        """Replays what came after `last_seq`, or a snapshot when that is no longer retained."""
+        """Replays what came after `last_seq`, or a snapshot when that cannot be done in order.
+
+        Works at any time: before anything was sent the cursor simply moves to `last_seq`;
+        after, what this connection already sent is not sent again, and a client that missed
+        updates from before this connection's first gets a snapshot (they can no longer
+        arrive in seq order).
+        """
         async with self._lock:
             try:
                 current = await self._read_seq()
-                start = max(last_seq, self.next_seq - 1) if self.live else last_seq
+                nothing_sent = self.next_seq == self.first_seq
+                start = last_seq if nothing_sent else max(last_seq, self.next_seq - 1)
                 retained: list[dict[str, Any]] = []
                 if last_seq > current:
                     # A seq never issued: the server's counter restarted (its Redis was
                     # wiped), so what the client missed is unknowable; it gets a snapshot.
+                    complete = False
+                elif not nothing_sent and last_seq < self.first_seq - 1:
                     complete = False
                 else:  # never send a seq twice on one connection
                     retained, complete = await self._read_retained(start, 10_000)
@@ -112,6 +124,7 @@ class OrderedDelivery:
                 return
             if complete:
                 self.next_seq = start + 1
+                self.first_seq = min(self.first_seq, self.next_seq)
                 await self._send_retained(retained, below=None)
             else:
                 # The updates after last_seq were trimmed: the state of every unfinished
@@ -119,7 +132,7 @@ class OrderedDelivery:
                 # change also arrives as an update.
                 assets = await self._read_snapshot()
                 await self._send(encode(snapshot_message(current, assets)))
-                self.next_seq = current + 1
+                self.next_seq = self.first_seq = current + 1
             self.live = True
             await self._flush()
 

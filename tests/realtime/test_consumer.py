@@ -195,7 +195,9 @@ async def test_ping_is_answered_with_pong(ws: WebsocketCommunicator) -> None:
         ('{"type": "resume", "data": {"last_seq": "7"}}', "last_seq"),
         ('{"type": "resume", "data": {"last_seq": -1}}', "last_seq"),
         ('{"type": "resume", "data": {"last_seq": true}}', "last_seq"),
+        ("[" * 60_000, "Invalid JSON"),  # deep enough to exhaust the parser's recursion
     ],
+    ids=lambda value: value[:30] if isinstance(value, str) else value,
 )
 async def test_a_bad_message_gets_an_error_and_the_connection_stays_open(
     ws: WebsocketCommunicator, frame: str, says: str
@@ -394,3 +396,30 @@ async def test_every_connection_of_a_process_gets_each_update_once() -> None:
     for communicator in clients[1:]:
         assert (await communicator.receive_json_from(timeout=3))["seq"] == after
         await communicator.disconnect()
+
+
+async def test_a_resume_after_another_message_still_replays_what_was_missed() -> None:
+    last_seen = await publish(14, 10)
+    missed = [await publish(14, p) for p in (20, 30)]
+    communicator, _ = await connect()
+    await communicator.send_json_to({"type": "ping"})  # live from here on
+    assert await communicator.receive_json_from() == {"type": "pong"}
+    await communicator.send_json_to({"type": "resume", "data": {"last_seq": last_seen}})
+    assert [u["seq"] for u in await receive_updates(communicator, 2)] == missed
+    await communicator.disconnect()
+
+
+async def test_a_consumer_that_crashes_leaves_no_ghost_in_the_connection_count(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    async def broken(self: Any, last_seq: int) -> None:
+        raise RuntimeError("a bug in a handler")
+
+    monkeypatch.setattr(delivery.OrderedDelivery, "resume", broken)
+    before = await open_connections()
+    communicator, _ = await connect()
+    assert await open_connections() == before + 1
+    await communicator.send_json_to({"type": "resume", "data": {"last_seq": 0}})
+    with pytest.raises(RuntimeError, match="a bug in a handler"):
+        await communicator.receive_output(timeout=3)
+    assert await open_connections() == before

@@ -230,3 +230,35 @@ async def test_a_slow_resume_does_not_lose_live_updates_offered_meanwhile() -> N
     await settle()
     assert client.seqs == [1, 2]
     delivery.close()
+
+
+async def test_a_resume_after_going_live_with_nothing_sent_yet_replays_in_order() -> None:
+    stream, client = FakeStream(), Client()
+    seen = stream.publish(10)[0]
+    for progress in (20, 30):
+        stream.publish(progress)
+    delivery = delivery_for(stream, client)
+    delivery.start(stream.current)
+    await delivery.go_live()  # the client pinged first
+    await delivery.resume(seen)
+    assert client.seqs == [2, 3]
+    await delivery.offer(*stream.publish(40))
+    assert client.seqs == [2, 3, 4]
+    delivery.close()
+
+
+async def test_a_late_resume_from_before_the_connection_gets_a_snapshot_not_silence() -> None:
+    stream, client = FakeStream(), Client()
+    seen = stream.publish(10)[0]
+    stream.publish(20)  # missed: published before this connection
+    delivery = delivery_for(stream, client)
+    delivery.start(stream.current)
+    await delivery.go_live()
+    await delivery.offer(*stream.publish(30))  # sent live: seq 2 can no longer come in order
+    await delivery.resume(seen)
+    assert [m["type"] for m in client.sent] == ["processing_update", "snapshot"]
+    assert client.sent[1]["seq"] == 3
+    await delivery.offer(*stream.publish(40))
+    await delivery.resume(3)  # within what it has: nothing again
+    assert client.seqs == [3, 4]
+    delivery.close()
