@@ -15,7 +15,9 @@ def _rotating(path: Path, level: str) -> dict[str, Any]:
         "maxBytes": 10 * 1024 * 1024,
         "backupCount": 5,
         "encoding": "utf-8",
-        "delay": True,
+        # Opened at start, not at the first line: `tail -f logs/error.log` works on a fresh
+        # install.
+        "delay": False,
         "level": level,
         "formatter": "plain",
     }

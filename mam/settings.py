@@ -133,6 +133,8 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
+    # Separate request components, so an upload's `file` is binary, not a URI.
+    "COMPONENT_SPLIT_REQUEST": True,
 }
 
 CHANNEL_LAYERS = {

@@ -85,6 +85,7 @@ class AssetPagination(BasePagination):
                 "name": "page_size",
                 "in": "query",
                 "required": False,
-                "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE},
+                "description": f"Items per page; larger values are clamped to {MAX_PAGE_SIZE}.",
+                "schema": {"type": "integer", "minimum": 1},
             },
         ]

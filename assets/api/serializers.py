@@ -57,7 +57,8 @@ class UploadAssetSerializer(serializers.Serializer):
 
 
 class RenameAssetSerializer(serializers.Serializer):
-    title = serializers.CharField(max_length=255)
+    # Optional, as PATCH is: an empty object changes nothing (and the schema says so).
+    title = serializers.CharField(max_length=255, required=False)
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         unknown = set(self.initial_data) - {"title"}

@@ -9,7 +9,12 @@ from typing import Any, NoReturn
 from django.db.models import QuerySet
 from django.http import FileResponse, StreamingHttpResponse
 from django_filters.rest_framework import DjangoFilterBackend
-from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from drf_spectacular.utils import (
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+    inline_serializer,
+)
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.negotiation import BaseContentNegotiation
@@ -75,6 +80,12 @@ def _asset_id(raw: str | None) -> int:
     return value
 
 
+@extend_schema_view(
+    list=extend_schema(
+        summary="List assets, filtered, ordered and paged",
+        responses={200: AssetSerializer(many=True), 400: ERRORS[400]},
+    )
+)
 class AssetViewSet(
     mixins.ListModelMixin,
     viewsets.GenericViewSet,
@@ -129,6 +140,8 @@ class AssetViewSet(
             raise InvalidInput("Request body must be a JSON object", asset_id=asset_id)
         rename = RenameAssetSerializer(data=request.data)
         rename.is_valid(raise_exception=True)
+        if "title" not in rename.validated_data:  # a PATCH that changes nothing
+            return Response(AssetSerializer(services.get_asset(asset_id)).data)
         asset = services.rename_asset(asset_id=asset_id, title=rename.validated_data["title"])
         return Response(AssetSerializer(asset).data)
 

@@ -247,3 +247,8 @@ def test_killing_the_whole_worker_mid_task_still_ends_ready(idle: LiveSystem) ->
     idle.start_worker(name="rescuer", concurrency=1, beat=True)
     asset = idle.wait_for(asset_id, timeout=120)
     assert asset["status"] == "ready"
+
+
+def test_every_log_file_the_readme_tails_exists_from_the_first_start(live: LiveSystem) -> None:
+    for name in ("app.log", "error.log", "system.log"):
+        assert (live.logs / name).is_file(), name
