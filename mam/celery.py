@@ -42,7 +42,8 @@ app.conf.update(
     task_time_limit=Config.TASK_TIME_LIMIT,
     worker_concurrency=Config.WORKER_CONCURRENCY,
     worker_hijack_root_logger=False,
-    worker_max_memory_per_child=Config.DECODER_MEMORY_BYTES // 1024,
+    # Celery counts in KiB, after each task: a child that kept a huge image's memory goes.
+    worker_max_memory_per_child=Config.WORKER_MAX_MEMORY_PER_CHILD // 1024,
     timezone="UTC",
     beat_schedule={
         "reconcile-stuck-assets": {

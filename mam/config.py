@@ -112,6 +112,8 @@ class MamConfig:
     STUCK_AFTER_SECONDS: int
     RECONCILE_EVERY_SECONDS: int
     WORKER_CONCURRENCY: int
+    # A pool process whose memory grew past this after a task (a huge image) is replaced.
+    WORKER_MAX_MEMORY_PER_CHILD: int
     FFMPEG_BINARY: str
     FFPROBE_BINARY: str
 
@@ -161,6 +163,7 @@ class MamConfig:
             STUCK_AFTER_SECONDS=env.whole("MAM_STUCK_AFTER_SECONDS", 900),
             RECONCILE_EVERY_SECONDS=env.whole("MAM_RECONCILE_EVERY_SECONDS", 60),
             WORKER_CONCURRENCY=env.whole("MAM_WORKER_CONCURRENCY", os.cpu_count() or 1),
+            WORKER_MAX_MEMORY_PER_CHILD=env.whole("MAM_WORKER_MAX_MEMORY_PER_CHILD", 512 * 2**20),
             FFMPEG_BINARY=_find_binary("ffmpeg", env.text("MAM_FFMPEG")),
             FFPROBE_BINARY=_find_binary("ffprobe", env.text("MAM_FFPROBE")),
             WS_IDLE_TIMEOUT=env.whole("MAM_WS_IDLE_TIMEOUT", DEFAULT_WS_IDLE_TIMEOUT),
@@ -185,6 +188,7 @@ class MamConfig:
             "PORT": self.PORT,
             "MAM_WORKER_CONCURRENCY": self.WORKER_CONCURRENCY,
             "MAM_MAX_ATTEMPTS": self.MAX_ATTEMPTS,
+            "MAM_WORKER_MAX_MEMORY_PER_CHILD": self.WORKER_MAX_MEMORY_PER_CHILD,
             "MAM_WS_IDLE_TIMEOUT": self.WS_IDLE_TIMEOUT,
             "MAM_EVENT_RETENTION": self.EVENT_RETENTION,
         }

@@ -148,3 +148,20 @@ def png_claiming(width: int, height: int) -> bytes:
         + chunk(b"IDAT", zlib.compress(b"\x00" * 64))
         + chunk(b"IEND", b"")
     )
+
+
+def make_gif_canvas(path: Path, canvas: tuple[int, int], frames: int, delay_ms: int = 50) -> Path:
+    """A GIF written byte by byte: a huge logical screen with tiny 1x1 frames (a few bytes
+    each), as a hostile file would be. Pillow could not write it without the full canvas."""
+    width, height = canvas
+    out = bytearray(b"GIF89a")
+    out += struct.pack("<HHBBB", width, height, 0x80, 0, 0)  # a 2-colour global table
+    out += b"\x00\x00\x00\xff\xff\xff"
+    for _ in range(frames):
+        out += b"\x21\xf9\x04\x00" + struct.pack("<H", delay_ms // 10) + b"\x00\x00"
+        out += b"\x2c" + struct.pack("<HHHHB", 0, 0, 1, 1, 0)
+        out += b"\x02\x02\x44\x01\x00"  # LZW: clear, pixel 0, end
+    out += b"\x3b"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(bytes(out))
+    return path

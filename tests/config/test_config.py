@@ -28,6 +28,7 @@ def test_defaults_are_the_contracts(tmp_path: Path) -> None:
     assert built.DATABASE_URL == ""
     assert built.DEBUG is False
     assert built.WS_IDLE_TIMEOUT == 60
+    assert built.WORKER_MAX_MEMORY_PER_CHILD == 512 * 2**20
 
 
 def test_relative_paths_are_made_absolute_from_the_project(tmp_path: Path) -> None:
@@ -63,6 +64,7 @@ def test_thumbnail_dir_outside_data_dir_is_refused_with_one_line(tmp_path: Path)
         ("MAM_VISIBILITY_TIMEOUT", "100", "longer than MAM_TASK_TIME_LIMIT"),
         ("MAM_WORKER_CONCURRENCY", "0", "MAM_WORKER_CONCURRENCY must be at least 1"),
         ("MAM_WS_IDLE_TIMEOUT", "-5", "MAM_WS_IDLE_TIMEOUT must be at least 1"),
+        ("MAM_WORKER_MAX_MEMORY_PER_CHILD", "0", "MAM_WORKER_MAX_MEMORY_PER_CHILD must be at"),
     ],
 )
 def test_unworkable_settings_are_refused(
@@ -115,3 +117,12 @@ def test_the_summary_for_the_system_log_holds_no_secrets(tmp_path: Path) -> None
     text = repr(summary)
     assert "s3cret" not in text and "hunter2" not in text
     assert summary["database"] == "postgres://db.example:5432/mam"
+
+
+def test_a_worker_process_that_grew_past_the_limit_is_replaced() -> None:
+    from mam.celery import app
+    from mam.config import Config
+
+    # Celery counts in KiB and checks after each task.
+    assert app.conf.worker_max_memory_per_child == Config.WORKER_MAX_MEMORY_PER_CHILD // 1024
+    assert Config.WORKER_MAX_MEMORY_PER_CHILD < Config.DECODER_MEMORY_BYTES

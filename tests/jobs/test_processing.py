@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import itertools
 from pathlib import Path
@@ -16,7 +17,14 @@ from assets.jobs.processing.metadata import probe_video
 from assets.jobs.processing.pipeline import ProcessingResult, SourceFile, process_file
 from assets.jobs.processing.thumbnails import extract_video_frame, frame_command
 from mam.config import Config
-from tests.media import make_gif, make_jpeg, make_png, make_video, png_claiming
+from tests.media import (
+    make_gif,
+    make_gif_canvas,
+    make_jpeg,
+    make_png,
+    make_video,
+    png_claiming,
+)
 
 LIMITS = DecoderLimits(
     timeout=60,
@@ -259,3 +267,29 @@ def test_frame_command_pins_container_and_protocol_and_seeks_before_input() -> N
     } <= pairs
     assert args[args.index("-i") + 1] == "file:/media/a b.mp4"
     assert ("-map", "0:v:0") in set(itertools.pairwise(args))
+
+
+def test_a_huge_canvas_with_many_frames_is_not_walked_frame_by_frame(tmp_path: Path) -> None:
+    # 46 KB on disk, 36 megapixels a frame: walking all 600 would decode 21.6 gigapixels.
+    path = make_gif_canvas(tmp_path / "canvas.gif", (6000, 6000), frames=600, delay_ms=50)
+    result, _ = run(path, tmp_path / "thumbs")
+    assert result.metadata["frame_count"] == 600
+    assert result.metadata["duration"] == pytest.approx(30.0)
+    assert result.metadata["duration_estimated"] is True
+    assert thumbnail(tmp_path / "thumbs", result).size == (320, 320)
+
+
+def test_a_small_animation_still_gets_its_exact_duration(tmp_path: Path) -> None:
+    path = make_gif_canvas(tmp_path / "small.gif", (64, 48), frames=7, delay_ms=120)
+    result, _ = run(path, tmp_path / "thumbs")
+    assert result.metadata["duration"] == pytest.approx(0.84)
+    assert "duration_estimated" not in result.metadata
+
+
+def test_an_image_whose_canvas_exceeds_the_memory_limit_is_refused_before_decoding(
+    tmp_path: Path,
+) -> None:
+    path = make_gif_canvas(tmp_path / "wide.gif", (4000, 4000), frames=2)
+    tight = dataclasses.replace(LIMITS, memory_bytes=32 * 2**20)  # 4000x4000 RGBA is 61 MiB
+    with pytest.raises(CorruptMedia, match="to decode, over the limit of 32 MiB"):
+        run(path, tmp_path / "thumbs", tight)

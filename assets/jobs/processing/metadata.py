@@ -24,7 +24,8 @@ class ImageInfo:
     format: str
     mode: str
     frame_count: int = 1
-    duration: float | None = None  # seconds, animated GIFs only
+    duration: float | None = None  # seconds, animations only
+    duration_estimated: bool = False  # too many frames to walk: extrapolated from the first
     exif: dict[str, str] = field(default_factory=dict)
 
     def as_metadata(self) -> dict[str, Any]:
@@ -32,6 +33,8 @@ class ImageInfo:
         if self.frame_count > 1:
             out["frame_count"] = self.frame_count
             out["duration"] = self.duration
+            if self.duration_estimated:
+                out["duration_estimated"] = True
         out.update(self.exif)
         return out
 
@@ -52,6 +55,12 @@ class VideoInfo:
     def as_metadata(self) -> dict[str, Any]:
         return {k: v for k, v in asdict(self).items() if v is not None and k != "container"}
 
+
+# Walking an animation's frames: at most this many canvas pixels in all, and this many frames.
+FRAME_PIXEL_BUDGET = 250_000_000
+MAX_FRAMES_INSPECTED = 1_000
+# A decoded canvas at its widest (RGBA), for the memory check before decoding.
+DECODED_BYTES_PER_PIXEL = 4
 
 # EXIF tags worth showing: capture time and camera.
 _EXIF_IFD = 0x8769
@@ -101,20 +110,34 @@ def _exif_summary(image: Image.Image) -> tuple[int, dict[str, str]]:
     return orientation, out
 
 
+def frames_to_inspect(width: int, height: int, frames: int) -> int:
+    """How many of an animation's frames may be walked: seeking to a frame decodes it onto the
+    whole canvas, so the work is bounded by canvas pixels x frames before any is decoded (a
+    46 KB GIF can declare a 13000x13000 canvas and 2,000 frames)."""
+    by_budget = FRAME_PIXEL_BUDGET // max(1, width * height)
+    return max(1, min(frames, MAX_FRAMES_INSPECTED, by_budget))
+
+
 def image_info(image: Image.Image) -> ImageInfo:
-    """Reads what the header and EXIF say; for animated GIFs walks the frames for the duration."""
+    """Reads what the header and EXIF say; for animations walks the frames for the duration,
+    as many as frames_to_inspect allows (the rest is estimated from them)."""
     orientation, exif = _exif_summary(image)
     width, height = image.size
     if orientation in _SWAPPING_ORIENTATIONS:
         width, height = height, width
-    frames = int(getattr(image, "n_frames", 1) or 1)
+    frames = int(getattr(image, "n_frames", 1) or 1)  # counting parses, it does not decode
     duration: float | None = None
+    estimated = False
     if frames > 1:
+        inspected = frames_to_inspect(image.width, image.height, frames)
         total_ms = 0
-        for index in range(frames):
+        for index in range(inspected):
             image.seek(index)
             total_ms += int(image.info.get("duration", 0) or 0)
         image.seek(0)
+        if inspected < frames:
+            total_ms = round(total_ms * frames / inspected)
+            estimated = True
         duration = round(total_ms / 1000, 3)
     return ImageInfo(
         width=width,
@@ -123,8 +146,20 @@ def image_info(image: Image.Image) -> ImageInfo:
         mode=image.mode,
         frame_count=frames,
         duration=duration,
+        duration_estimated=estimated,
         exif=exif,
     )
+
+
+def check_decode_memory(image: Image.Image, limits: DecoderLimits) -> None:
+    """Refuses an image whose decoded canvas alone would exceed the per-file memory limit
+    (decoding happens in the worker itself, so this is Pillow's share of that limit)."""
+    needed = image.width * image.height * DECODED_BYTES_PER_PIXEL
+    if needed > limits.memory_bytes:
+        raise CorruptMedia(
+            f"Image needs about {needed // 2**20} MiB to decode, over the limit of "
+            f"{limits.memory_bytes // 2**20} MiB"
+        )
 
 
 def _fraction(value: str | None) -> float | None:

@@ -16,6 +16,7 @@ from typing import Any
 from assets.jobs.processing.decoders import DecoderLimits
 from assets.jobs.processing.errors import CorruptMedia, FileChanged, TransientProcessingError
 from assets.jobs.processing.metadata import (
+    check_decode_memory,
     hostile_image_guard,
     image_info,
     open_image,
@@ -117,6 +118,7 @@ def process_image(
             hostile_image_guard(limits),
             open_image(io.BytesIO(data), source.pillow_format or "") as image,
         ):
+            check_decode_memory(image, limits)
             info = image_info(image)
             report(Stage.THUMBNAIL, 60)
             thumb = make_image_thumbnail(image, thumbnail_dir, thumbnail_name(checksum))
