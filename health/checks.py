@@ -18,12 +18,15 @@ from django.db import connection
 
 from assets.realtime import events, presence
 from health.workers import live_workers
+from mam import scheduler
 from mam.celery import MEDIA_QUEUE
 from mam.config import Config
 from mam.redis_clients import Purpose, redis_client
 
 HEALTHY, DEGRADED, UNHEALTHY = "healthy", "degraded", "unhealthy"
 MIN_FREE_DISK_BYTES = 512 * 1024**2
+# The active scheduler ticks at least every third of its lock's lifetime.
+SCHEDULER_SILENT_SECONDS = 2 * scheduler.LOCK_SECONDS
 MEMORY_DEGRADED_PERCENT = 90.0
 
 
@@ -126,6 +129,42 @@ def queue_depth(client: redis.Redis, queue: str) -> int:
     for suffix in _PRIORITY_SUFFIXES:
         pipe.llen(f"{queue}{suffix}")
     return sum(int(n) for n in pipe.execute())
+
+
+def _age(raw: bytes | str | None, now: float) -> float | None:
+    try:
+        return round(max(0.0, now - float(raw)), 1) if raw is not None else None
+    except ValueError:
+        return None
+
+
+def check_scheduler() -> ComponentHealth:
+    """The beat scheduler: when the active one last ticked, and when the reconciler it
+    schedules last ran. Degraded when either is overdue (nothing re-queues lost work then)."""
+    now = time.time()
+    try:
+        client = redis_client(Purpose.PROBE)
+        tick, reconcile = client.mget(scheduler.last_tick_key(), scheduler.last_reconcile_key())
+    except redis.RedisError as exc:
+        return ComponentHealth(UNHEALTHY, critical=False, details={"error": type(exc).__name__})
+    details: dict[str, Any] = {
+        "last_tick_seconds_ago": _age(tick, now),
+        "last_reconcile_seconds_ago": _age(reconcile, now),
+        "reconcile_every_seconds": Config.RECONCILE_EVERY_SECONDS,
+    }
+    tick_age, reconcile_age = (
+        details["last_tick_seconds_ago"],
+        details["last_reconcile_seconds_ago"],
+    )
+    if tick_age is None:
+        problem = "no scheduler has run"
+    elif tick_age > SCHEDULER_SILENT_SECONDS:
+        problem = "the scheduler has stopped"
+    elif reconcile_age is not None and reconcile_age > 3 * Config.RECONCILE_EVERY_SECONDS:
+        problem = "the reconciler is overdue"
+    else:
+        return ComponentHealth(HEALTHY, critical=False, details=details)
+    return ComponentHealth(DEGRADED, critical=False, details={**details, "error": problem})
 
 
 @dataclass

@@ -23,6 +23,7 @@ STATUS_CHECKS: dict[str, Callable[[], checks.ComponentHealth]] = {
     "filesystem": checks.check_filesystem,
     "memory": checks.check_memory,
     "workers": checks.check_workers,
+    "scheduler": checks.check_scheduler,
     "channel_layer": checks.check_channel_layer,
 }
 
@@ -58,7 +59,13 @@ class ProcessingView(APIView):
         except DatabaseError as exc:
             counts, database_error = {}, type(exc).__name__
         down = state.stalled or database_error is not None
-        status = checks.UNHEALTHY if down else checks.check_workers(state).status
+        workers = checks.check_workers(state)
+        schedule = checks.check_scheduler()
+        status = (
+            checks.UNHEALTHY
+            if down
+            else checks.overall({"workers": workers, "scheduler": schedule})
+        )
         checks.log_changes({"processing": checks.ComponentHealth(status)})
         body: dict[str, object] = {
             "status": status,
@@ -69,6 +76,7 @@ class ProcessingView(APIView):
             "failed": counts.get(AssetStatus.FAILED, 0),
             "ready": counts.get(AssetStatus.READY, 0),
             "workers": {"count": len(state.workers), "live": state.workers},
+            "scheduler": schedule.as_dict(),
         }
         if state.redis_error:
             body["error"] = f"Redis unavailable ({state.redis_error})"

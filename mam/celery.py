@@ -45,6 +45,8 @@ app.conf.update(
     # Celery counts in KiB, after each task: a child that kept a huge image's memory goes.
     worker_max_memory_per_child=Config.WORKER_MAX_MEMORY_PER_CHILD // 1024,
     timezone="UTC",
+    # One active scheduler per installation (a Redis lock), its ticks recorded for health.
+    beat_scheduler="mam.scheduler:SingleBeatScheduler",
     beat_schedule={
         "reconcile-stuck-assets": {
             "task": "assets.reconcile_stuck_assets",

@@ -108,8 +108,8 @@ def worker_command(
         str(concurrency or Config.WORKER_CONCURRENCY),
     ]
     if beat:
-        # One scheduler for the reconciler; its schedule file lives in DATA_DIR.
-        command += ["--beat", "--schedule", str(Config.DATA_DIR / "celerybeat-schedule")]
+        # An embedded scheduler (mam.scheduler: only one per installation is ever active).
+        command += ["--beat"]
     return command
 
 

@@ -16,6 +16,7 @@ from assets.jobs.processing.errors import TransientProcessingError
 from assets.models import AssetStatus, ProcessingStage
 from assets.realtime import events
 from mam.config import Config
+from mam.scheduler import record_reconcile_run
 
 logger = logging.getLogger("mam.tasks")
 
@@ -64,6 +65,7 @@ def process_asset_task(self: Task[Any, Any], asset_id: int) -> None:
 @shared_task(name="assets.reconcile_stuck_assets", ignore_result=True)
 def reconcile_stuck_assets() -> dict[str, int]:
     """The database is the truth: re-queue work the broker or a worker lost."""
+    record_reconcile_run()
     requeued, failed = worker.reconcile_stuck_assets(
         older_than_seconds=Config.STUCK_AFTER_SECONDS, requeue=enqueue_processing
     )

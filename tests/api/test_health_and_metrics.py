@@ -22,6 +22,7 @@ from assets.realtime import presence
 from health import checks
 from health.workers import Heartbeat, heartbeat_key
 from mam import celery as mam_celery
+from mam import scheduler
 from mam.config import Config
 from mam.redis_clients import Purpose
 from tests.bootstrap import free_port
@@ -39,6 +40,7 @@ def r() -> Iterator[redis.Redis]:
     for key in client.scan_iter(match=heartbeat_key("*")):
         client.delete(key)
     client.delete(presence.connections_key(), presence.seen_key())
+    client.delete(scheduler.last_tick_key(), scheduler.last_reconcile_key())
 
 
 @pytest.fixture
@@ -80,7 +82,15 @@ def test_queued_work_with_no_live_worker_is_503(client: Client, r: redis.Redis) 
     assert status.json()["components"]["workers"]["status"] == "unhealthy"
 
 
+def scheduler_ran(r: redis.Redis, tick_ago: float = 1.0, reconcile_ago: float | None = 5.0) -> None:
+    now = time.time()
+    r.set(scheduler.last_tick_key(), now - tick_ago)
+    if reconcile_ago is not None:
+        r.set(scheduler.last_reconcile_key(), now - reconcile_ago)
+
+
 def test_a_heartbeating_worker_is_live_until_it_stops(client: Client, r: redis.Redis) -> None:
+    scheduler_ran(r)
     r.rpush("media", "task-1")
     heartbeat = Heartbeat("w1@host", concurrency=2)
     heartbeat.start()
@@ -261,3 +271,41 @@ def test_a_broken_metrics_connection_never_fails_a_thumbnail(
     response = client.get(f"/thumbnails/{name}")
     assert response.status_code == 200
     assert b"".join(response.streaming_content) == b"\xff\xd8\xff"
+
+
+@pytest.mark.parametrize(
+    ("tick_ago", "reconcile_ago", "problem"),
+    [
+        (None, None, "no scheduler has run"),
+        (120.0, 30.0, "the scheduler has stopped"),
+        (1.0, 600.0, "the reconciler is overdue"),
+    ],
+)
+def test_a_scheduler_that_stopped_turns_health_degraded(
+    client: Client,
+    r: redis.Redis,
+    tick_ago: float | None,
+    reconcile_ago: float | None,
+    problem: str,
+) -> None:
+    Heartbeat("w2@host", concurrency=1).beat()  # a live worker: only the scheduler is wrong
+    if tick_ago is not None:
+        scheduler_ran(r, tick_ago, reconcile_ago)
+    body = client.get(PROCESSING).json()
+    assert body["status"] == "degraded"
+    assert body["scheduler"]["status"] == "degraded"
+    assert body["scheduler"]["error"] == problem
+    status = client.get("/api/v1/health/status")
+    assert status.status_code == 200  # nothing is down; lost work just is not re-queued
+    assert status.json()["components"]["scheduler"]["error"] == problem
+
+
+def test_a_ticking_scheduler_and_a_recent_reconcile_are_healthy(
+    client: Client, r: redis.Redis
+) -> None:
+    Heartbeat("w3@host", concurrency=1).beat()
+    scheduler_ran(r, tick_ago=2.0, reconcile_ago=40.0)
+    body = client.get(PROCESSING).json()
+    assert body["status"] == "healthy"
+    assert body["scheduler"]["last_tick_seconds_ago"] == pytest.approx(2.0, abs=1.0)
+    assert body["scheduler"]["last_reconcile_seconds_ago"] == pytest.approx(40.0, abs=1.0)
