@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import timedelta
 
 from django.db.models import Count, QuerySet
@@ -14,12 +15,18 @@ def asset_list() -> QuerySet[Asset]:
     return Asset.objects.all()
 
 
-def stuck_assets(*, older_than_seconds: int) -> QuerySet[Asset]:
-    """Assets pending or processing whose state has not moved for longer than the deadline."""
+def stuck_asset_batches(*, older_than_seconds: int, batch_size: int) -> Iterator[list[Asset]]:
+    """Assets pending or processing whose state has not moved for longer than the deadline,
+    in batches by id: one query per batch, the backlog never held whole (and the caller may
+    update the rows between batches)."""
     deadline = timezone.now() - timedelta(seconds=older_than_seconds)
-    return Asset.objects.filter(
+    stuck = Asset.objects.filter(
         status__in=[AssetStatus.PENDING, AssetStatus.PROCESSING], updated_at__lt=deadline
-    ).order_by("updated_at")
+    ).order_by("pk")
+    after = 0
+    while batch := list(stuck.filter(pk__gt=after)[:batch_size]):
+        yield batch
+        after = batch[-1].pk
 
 
 def assets_not_ready() -> QuerySet[Asset]:

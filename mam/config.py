@@ -110,6 +110,8 @@ class MamConfig:
     VISIBILITY_TIMEOUT: int
     MAX_ATTEMPTS: int
     STUCK_AFTER_SECONDS: int
+    # A worker renews its lease on a running asset every third of this; a dead one's expires.
+    LEASE_SECONDS: int
     RECONCILE_EVERY_SECONDS: int
     WORKER_CONCURRENCY: int
     # A pool process whose memory grew past this after a task (a huge image) is replaced.
@@ -161,6 +163,7 @@ class MamConfig:
             VISIBILITY_TIMEOUT=env.whole("MAM_VISIBILITY_TIMEOUT", 3600),
             MAX_ATTEMPTS=env.whole("MAM_MAX_ATTEMPTS", 3),
             STUCK_AFTER_SECONDS=env.whole("MAM_STUCK_AFTER_SECONDS", 900),
+            LEASE_SECONDS=env.whole("MAM_LEASE_SECONDS", 30),
             RECONCILE_EVERY_SECONDS=env.whole("MAM_RECONCILE_EVERY_SECONDS", 60),
             WORKER_CONCURRENCY=env.whole("MAM_WORKER_CONCURRENCY", os.cpu_count() or 1),
             WORKER_MAX_MEMORY_PER_CHILD=env.whole("MAM_WORKER_MAX_MEMORY_PER_CHILD", 512 * 2**20),
@@ -184,6 +187,11 @@ class MamConfig:
             raise ConfigError("MAM_TASK_TIME_LIMIT must be larger than MAM_TASK_SOFT_TIME_LIMIT")
         if self.VISIBILITY_TIMEOUT <= self.TASK_TIME_LIMIT:
             raise ConfigError("MAM_VISIBILITY_TIMEOUT must be longer than MAM_TASK_TIME_LIMIT")
+        if self.STUCK_AFTER_SECONDS <= self.TASK_TIME_LIMIT:
+            # Else the reconciler would call a task that may still be running stuck.
+            raise ConfigError("MAM_STUCK_AFTER_SECONDS must be longer than MAM_TASK_TIME_LIMIT")
+        if self.LEASE_SECONDS < 3:
+            raise ConfigError(f"MAM_LEASE_SECONDS must be at least 3, got {self.LEASE_SECONDS}")
         positive = {
             "PORT": self.PORT,
             "MAM_WORKER_CONCURRENCY": self.WORKER_CONCURRENCY,

@@ -11,7 +11,7 @@ from celery import Task, shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 from django.db import OperationalError, transaction
 
-from assets.jobs import worker
+from assets.jobs import leases, worker
 from assets.jobs.processing.errors import TransientProcessingError
 from assets.models import AssetStatus, ProcessingStage
 from assets.realtime import events
@@ -19,6 +19,9 @@ from mam.config import Config
 from mam.scheduler import record_reconcile_run
 
 logger = logging.getLogger("mam.tasks")
+
+# Retries of a delivery that found its asset leased: enough to outwait the longest task.
+LEASE_RETRIES = 100
 
 
 class ProcessingTask(Task[Any, Any]):
@@ -59,7 +62,13 @@ class ProcessingTask(Task[Any, Any]):
     max_retries=3,
 )
 def process_asset_task(self: Task[Any, Any], asset_id: int) -> None:
-    worker.process_asset(asset_id)
+    try:
+        worker.process_asset(asset_id)
+    except leases.LeaseHeld as held:
+        # Another worker has it. If that one is alive it finishes and this retry is a no-op;
+        # if it died, its lease has expired by then and this one does the work.
+        logger.info("%s; trying again in %s s", held, held.retry_after)
+        raise self.retry(countdown=held.retry_after, max_retries=LEASE_RETRIES) from None
 
 
 @shared_task(name="assets.reconcile_stuck_assets", ignore_result=True)
@@ -86,6 +95,7 @@ def enqueue_processing(asset_ids: Sequence[int]) -> None:
 
 
 def _send(asset_ids: list[int]) -> None:
+    leases.mark_queued(asset_ids)  # before sending: a fast claim removes the marker
     for asset_id in asset_ids:
         # Announce before sending: a fast worker's first update must get a later seq than
         # "queued", or a client applying updates in order would end on "pending".
@@ -96,3 +106,4 @@ def _send(asset_ids: list[int]) -> None:
             process_asset_task.delay(asset_id)
         except Exception as exc:  # broker down: the reconciler re-queues pending assets
             logger.warning("could not enqueue asset %s: %s", asset_id, exc)
+            leases.forget_queued(asset_id)

@@ -18,6 +18,7 @@ from assets import metrics, selectors
 from assets.ingest.errors import FileMissing, FileRejected
 from assets.ingest.mediatypes import format_for_name
 from assets.ingest.paths import stored_file_path
+from assets.jobs import leases
 from assets.jobs.processing.decoders import DecoderLimits
 from assets.jobs.processing.errors import FileChanged, ProcessingError, TransientProcessingError
 from assets.jobs.processing.pipeline import ProcessingResult, SourceFile, Stage, process_file
@@ -28,6 +29,7 @@ from mam.config import Config
 logger = logging.getLogger("mam.assets")
 
 CLAIMED_PROGRESS = 5
+RECONCILE_BATCH = 500
 
 
 def decoder_limits() -> DecoderLimits:
@@ -147,10 +149,18 @@ def _source_of(asset: Asset) -> SourceFile:
 def process_asset(asset_id: int) -> None:
     """Runs the pipeline for one asset; idempotent, no transaction held while decoders run.
 
+    The worker holds the asset's lease throughout: a second delivery while it runs (a
+    re-queue, a redelivery) raises LeaseHeld instead of processing the asset at the same
+    time, and the task tries again once the lease can have expired (its holder may be dead).
     Permanent failures (bad or changed file) end in `failed` here. Transient ones are raised
     as TransientProcessingError for the task to retry; the task marks the asset failed when
     its retries run out.
     """
+    with leases.lease(asset_id):
+        _process(asset_id)
+
+
+def _process(asset_id: int) -> None:
     asset = _claim(asset_id)
     if asset is None:
         return
@@ -221,25 +231,40 @@ def _store_result(asset_id: int, result: ProcessingResult) -> bool:
 
 
 def reconcile_stuck_assets(
-    *, older_than_seconds: int, requeue: Callable[[list[int]], None]
+    *,
+    older_than_seconds: int,
+    requeue: Callable[[list[int]], None],
+    batch_size: int = RECONCILE_BATCH,
 ) -> tuple[int, int]:
     """Re-queues assets stuck in pending/processing; fails those past the attempt cap.
 
-    Neither the broker nor the channel layer guarantees delivery; the database does.
-    `requeue` sends the ids' tasks (assets.jobs.tasks.enqueue_processing). Returns
-    (re-queued, failed).
+    Neither the broker nor the channel layer guarantees delivery; the database does. An
+    asset whose task is still in the broker, or that a live worker holds the lease of, is
+    not stuck however old its row: it is left alone. Works through the backlog in batches,
+    never holding it all. `requeue` sends the ids' tasks
+    (assets.jobs.tasks.enqueue_processing). Returns (re-queued, failed).
     """
-    stuck = list(selectors.stuck_assets(older_than_seconds=older_than_seconds))
-    again = [a.pk for a in stuck if a.processing_attempts < Config.MAX_ATTEMPTS]
-    for asset in stuck:
-        if asset.processing_attempts >= Config.MAX_ATTEMPTS:
-            mark_failed(
-                asset_id=asset.pk,
-                reason=f"Processing did not finish after {asset.processing_attempts} attempts",
-                reason_class="interrupted",
-            )
-    if again:
-        # Touch them so the next reconciler run does not re-queue them before they start.
-        Asset.objects.filter(pk__in=again).update(updated_at=timezone.now())
-        requeue(again)
-    return len(again), len(stuck) - len(again)
+    requeued = failed = 0
+    for batch in selectors.stuck_asset_batches(
+        older_than_seconds=older_than_seconds, batch_size=batch_size
+    ):
+        alive = leases.busy([a.pk for a in batch])
+        again = []
+        for asset in batch:
+            if asset.pk in alive:
+                continue
+            if asset.processing_attempts >= Config.MAX_ATTEMPTS:
+                mark_failed(
+                    asset_id=asset.pk,
+                    reason=f"Processing did not finish after {asset.processing_attempts} attempts",
+                    reason_class="interrupted",
+                )
+                failed += 1
+            else:
+                again.append(asset.pk)
+        if again:
+            # Touch them so the next reconciler run does not re-queue them before they start.
+            Asset.objects.filter(pk__in=again).update(updated_at=timezone.now())
+            requeue(again)
+            requeued += len(again)
+    return requeued, failed

@@ -62,6 +62,8 @@ def test_thumbnail_dir_outside_data_dir_is_refused_with_one_line(tmp_path: Path)
         ("MAM_MAX_ATTEMPTS", "3.5", "MAM_MAX_ATTEMPTS must be a whole number"),
         ("MAM_TASK_TIME_LIMIT", "10", "larger than MAM_TASK_SOFT_TIME_LIMIT"),
         ("MAM_VISIBILITY_TIMEOUT", "100", "longer than MAM_TASK_TIME_LIMIT"),
+        ("MAM_STUCK_AFTER_SECONDS", "300", "MAM_STUCK_AFTER_SECONDS must be longer than"),
+        ("MAM_LEASE_SECONDS", "2", "MAM_LEASE_SECONDS must be at least 3"),
         ("MAM_WORKER_CONCURRENCY", "0", "MAM_WORKER_CONCURRENCY must be at least 1"),
         ("MAM_WS_IDLE_TIMEOUT", "-5", "MAM_WS_IDLE_TIMEOUT must be at least 1"),
         ("MAM_WORKER_MAX_MEMORY_PER_CHILD", "0", "MAM_WORKER_MAX_MEMORY_PER_CHILD must be at"),

@@ -177,10 +177,12 @@ def idle_system(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveSystem
         tmp_path_factory.mktemp("idle"),
         workers=0,
         extra_env={
-            "MAM_TASK_SOFT_TIME_LIMIT": "20",
-            "MAM_TASK_TIME_LIMIT": "25",
-            "MAM_VISIBILITY_TIMEOUT": "30",
-            "MAM_STUCK_AFTER_SECONDS": "4",
+            "MAM_TASK_SOFT_TIME_LIMIT": "15",
+            "MAM_TASK_TIME_LIMIT": "18",
+            "MAM_VISIBILITY_TIMEOUT": "60",
+            # Above the task limit (Config refuses less); a dead worker's lease goes in 3 s.
+            "MAM_STUCK_AFTER_SECONDS": "19",
+            "MAM_LEASE_SECONDS": "3",
             "MAM_RECONCILE_EVERY_SECONDS": "1",
         },
     )

@@ -9,12 +9,14 @@ from typing import Any
 from unittest import mock
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from assets import services
-from assets.jobs import worker
+from assets.jobs import leases, worker
 from assets.jobs.processing.pipeline import Stage
-from assets.jobs.tasks import enqueue_processing
+from assets.jobs.tasks import enqueue_processing, process_asset_task
 from assets.models import Asset, AssetStatus, ProcessingStage
 from assets.realtime import events
 from mam.config import Config
@@ -194,3 +196,88 @@ def test_every_stage_the_pipeline_reports_is_one_an_asset_can_be_in() -> None:
     # The worker stores what the pipeline reports; a stage outside the model's choices would
     # fail every asset at that stage.
     assert {stage.value for stage in Stage} <= set(ProcessingStage.values)
+
+
+def test_a_delivery_while_another_worker_holds_the_lease_waits_its_turn(media_root: Path) -> None:
+    asset = registered(media_root)
+    redis_client(Purpose.EVENTS).set(leases.lease_key(asset.pk), "another-worker", ex=30)
+    with pytest.raises(leases.LeaseHeld) as held:
+        worker.process_asset(asset.pk)
+    assert 30 <= held.value.retry_after <= 32  # after the other's lease can have expired
+    asset.refresh_from_db()
+    assert asset.status == AssetStatus.PENDING
+    assert asset.processing_attempts == 0
+    assert stream_updates(asset.pk) == []  # nothing published, nothing decoded
+
+
+def test_processing_holds_the_lease_and_gives_it_back(media_root: Path) -> None:
+    asset = registered(media_root)
+    client = redis_client(Purpose.EVENTS)
+    client.set(leases.queued_key(asset.pk), 1)
+    seen: list[bytes | None] = []
+    original = worker._claim
+
+    def claim_and_look(asset_id: int) -> Asset | None:
+        seen.append(client.get(leases.lease_key(asset_id)))
+        return original(asset_id)
+
+    with mock.patch.object(worker, "_claim", claim_and_look):
+        worker.process_asset(asset.pk)
+    assert seen and seen[0] is not None  # held while it worked
+    assert client.get(leases.lease_key(asset.pk)) is None
+    assert client.get(leases.queued_key(asset.pk)) is None  # the task left the broker
+    assert Asset.objects.get(pk=asset.pk).status == AssetStatus.READY
+
+
+def test_the_reconciler_leaves_alone_assets_still_queued_or_leased(
+    media_root: Path, no_broker: mock.Mock, django_capture_on_commit_callbacks: Any
+) -> None:
+    queued, leased, lost = (registered(media_root, f"{n}.jpg") for n in ("q", "l", "x"))
+    old = timezone.now() - timedelta(hours=1)
+    Asset.objects.filter(pk=queued.pk).update(updated_at=old)
+    Asset.objects.filter(pk__in=[leased.pk, lost.pk]).update(
+        status=AssetStatus.PROCESSING, processing_attempts=1, updated_at=old
+    )
+    client = redis_client(Purpose.EVENTS)
+    client.set(leases.queued_key(queued.pk), 1, ex=60)
+    client.set(leases.lease_key(leased.pk), "a-live-worker", ex=60)
+    no_broker.reset_mock()
+    with django_capture_on_commit_callbacks(execute=True):
+        requeued, failed = worker.reconcile_stuck_assets(
+            older_than_seconds=600, requeue=enqueue_processing, batch_size=2
+        )
+    assert (requeued, failed) == (1, 0)
+    no_broker.assert_called_once_with(lost.pk)
+
+
+def test_the_reconciler_works_through_a_backlog_in_batches(
+    media_root: Path, no_broker: mock.Mock, django_capture_on_commit_callbacks: Any
+) -> None:
+    stuck = [registered(media_root, f"b{n}.jpg") for n in range(7)]
+    Asset.objects.update(updated_at=timezone.now() - timedelta(hours=1))
+    no_broker.reset_mock()
+    with (
+        django_capture_on_commit_callbacks(execute=True),
+        CaptureQueriesContext(connection) as queries,
+    ):
+        requeued, _ = worker.reconcile_stuck_assets(
+            older_than_seconds=600, requeue=enqueue_processing, batch_size=3
+        )
+    assert requeued == 7
+    assert sorted(c.args[0] for c in no_broker.call_args_list) == [a.pk for a in stuck]
+    selects = [q for q in queries.captured_queries if q["sql"].startswith("SELECT")]
+    assert all("LIMIT 3" in q["sql"] for q in selects)  # never the whole backlog at once
+
+
+def test_the_task_retries_a_leased_asset_once_the_lease_can_have_expired(
+    media_root: Path,
+) -> None:
+    asset = registered(media_root)
+    redis_client(Purpose.EVENTS).set(leases.lease_key(asset.pk), "another-worker", ex=10)
+    with (
+        mock.patch.object(process_asset_task, "retry", side_effect=RuntimeError) as retry,
+        pytest.raises(RuntimeError),
+    ):
+        process_asset_task.run(asset.pk)
+    assert retry.call_args.kwargs["countdown"] in {11, 12}
+    assert Asset.objects.get(pk=asset.pk).status == AssetStatus.PENDING
