@@ -88,7 +88,7 @@ def server_command(port: int, host: str = "0.0.0.0") -> list[str]:  # noqa: S104
     return [
         sys.executable,
         "-m",
-        "daphne",
+        "mam.server",
         "-b",
         host,
         "-p",
