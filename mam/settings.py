@@ -135,6 +135,10 @@ SPECTACULAR_SETTINGS = {
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     # Separate request components, so an upload's `file` is binary, not a URI.
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "assets.api.schema.describe_what_drf_spectacular_cannot",
+    ],
 }
 
 CHANNEL_LAYERS = {

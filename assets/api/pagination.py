@@ -18,7 +18,7 @@ MAX_PAGE_SIZE = 100
 
 def _positive_int(request: Request, name: str, default: int) -> int:
     raw = request.query_params.get(name)
-    if raw is None or raw == "":
+    if raw is None:
         return default
     try:
         value = int(raw)

@@ -47,7 +47,7 @@ class AssetSerializer(serializers.ModelSerializer):
 
 
 class RegisterAssetSerializer(serializers.Serializer):
-    file_path = serializers.CharField(trim_whitespace=False, allow_blank=True, max_length=4096)
+    file_path = serializers.CharField(trim_whitespace=False, min_length=1, max_length=4096)
     title = serializers.CharField(required=False, allow_blank=True, max_length=255)
 
 

@@ -1,0 +1,1 @@
+"""The system held to its promises from outside: its schema, faults, hostile input."""
