@@ -2,98 +2,30 @@
 
 from __future__ import annotations
 
-import os
 import signal
-import subprocess
-import sys
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import psutil
 import pytest
 
-from mam.config import BASE_DIR
-from mam.launcher import start_embedded_redis, stop_all
+from mam.launcher import start_embedded_redis
 from tests.bootstrap import free_port
-from tests.support.live import private_database_env
+from tests.support.launcher import Launched, launch, wait
 
 pytestmark = pytest.mark.integration
 
 
-class Launched:
-    def __init__(self, process: subprocess.Popen[bytes], port: int, log: Path) -> None:
-        self.process, self.port, self.log = process, port, log
-
-    def child(self, role: str) -> psutil.Process | None:
-        """The launcher's direct child running `role` (daphne, worker or beat)."""
-        for child in psutil.Process(self.process.pid).children():
-            try:
-                with_args = " ".join(child.cmdline())
-            except psutil.Error:  # a killed child the launcher has not reaped yet
-                continue
-            if (role == "daphne" and "daphne" in with_args) or (
-                role in {"worker", "beat"} and "celery" in with_args and f" {role}" in with_args
-            ):
-                return child
-        return None
-
-    def serves(self) -> bool:
-        try:
-            return httpx.get(f"http://127.0.0.1:{self.port}/api/v1/assets", timeout=2).is_success
-        except httpx.HTTPError:
-            return False
-
-
-def wait(predicate: Callable[[], object], timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        time.sleep(0.2)
-    raise AssertionError("condition not reached in time")
-
-
 @pytest.fixture
 def launched(tmp_path: Path) -> Iterator[Launched]:
-    redis_port, port = free_port(), free_port()
+    redis_port = free_port()
     redis_server = start_embedded_redis("127.0.0.1", redis_port, tmp_path / "redis")
-    env = {
-        **os.environ,
-        "MEDIA_PATH": str(tmp_path / "media"),
-        "DATA_DIR": str(tmp_path / "data"),
-        "MAM_LOG_DIR": str(tmp_path / "logs"),
-        "REDIS_URL": f"redis://127.0.0.1:{redis_port}/0",
-        "PORT": str(port),
-        "MAM_WORKER_CONCURRENCY": "1",
-        "PYTHONUNBUFFERED": "1",
-    }
-    log = tmp_path / "launcher.log"
-    with private_database_env(env, "launcher") as env:
-        subprocess.run(
-            [sys.executable, "manage.py", "migrate", "--no-input", "-v0"],
-            cwd=BASE_DIR,
-            env=env,
-            check=True,
-            timeout=120,
-        )
-        process = subprocess.Popen(
-            [sys.executable, "-m", "mam.launcher"],
-            cwd=BASE_DIR,
-            env=env,
-            stdout=log.open("wb"),
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        system = Launched(process, port, log)
-        try:
-            wait(lambda: system.serves() and system.child("worker") and system.child("beat"))
+    try:
+        with launch(tmp_path, redis_port) as system:
             yield system
-        finally:
-            stop_all([process])
-            redis_server.kill()
-            redis_server.wait(10)
+    finally:
+        redis_server.kill()
+        redis_server.wait(10)
 
 
 def test_a_killed_worker_and_scheduler_are_restarted_while_the_web_keeps_serving(
