@@ -3,7 +3,12 @@ and a private Redis the test owns: every asset still ends `ready`, and nobody in
 
 from __future__ import annotations
 
+import pwd
+import shutil
+import subprocess
+import tempfile
 import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -57,6 +62,70 @@ def test_redis_killed_and_restarted_empty_loses_no_asset(tmp_path: Path) -> None
             ]
             assert all(a["media_metadata"]["width"] == 1200 for a in finished)
             assert system.process.poll() is None  # healed, not given up
+    finally:
+        redis_server.kill()
+        redis_server.wait(10)
+
+
+POSTGRES_BIN = next(iter(sorted(Path("/usr/lib/postgresql").glob("*/bin"))), None)
+
+
+@pytest.fixture
+def private_postgres() -> Iterator[tuple[int, Callable[[], None]]]:
+    """A PostgreSQL server of the test's own (Debian's binaries, run as the postgres user):
+    yields its port and a function that restarts it."""
+    if POSTGRES_BIN is None or shutil.which("runuser") is None:
+        pytest.skip("needs Debian's PostgreSQL server binaries (apt-get install postgresql)")
+    try:
+        pwd.getpwnam("postgres")
+    except KeyError:
+        pytest.skip("needs the postgres system user")
+    # Not under pytest's temporary directory: root's 0700 folders keep the postgres user out.
+    root = Path(tempfile.mkdtemp(prefix="mam-postgres-"))
+    shutil.chown(root, "postgres")
+    data, port = root / "data", free_port()
+
+    def as_postgres(*command: str) -> None:
+        subprocess.run(["runuser", "-u", "postgres", "--", *command], check=True, timeout=120)
+
+    as_postgres(str(POSTGRES_BIN / "initdb"), "-D", str(data), "-A", "trust", "-U", "postgres")
+    options = f"-p {port} -k {root} -c listen_addresses=127.0.0.1"
+    pg_ctl = str(POSTGRES_BIN / "pg_ctl")
+    as_postgres(pg_ctl, "-D", str(data), "-o", options, "-l", str(root / "log"), "-w", "start")
+    try:
+        yield port, lambda: as_postgres(pg_ctl, "-D", str(data), "-m", "fast", "-w", "restart")
+    finally:
+        as_postgres(pg_ctl, "-D", str(data), "-m", "immediate", "stop")
+        shutil.rmtree(root, ignore_errors=True)
+
+
+def test_a_postgresql_restart_loses_no_asset_and_no_request_after_it(
+    tmp_path: Path, private_postgres: tuple[int, Callable[[], None]]
+) -> None:
+    pg_port, restart_postgres = private_postgres
+    redis_port = free_port()
+    redis_server = start_embedded_redis("127.0.0.1", redis_port, tmp_path / "redis")
+    database = f"postgres://postgres@127.0.0.1:{pg_port}/postgres"
+    try:
+        with launch(
+            tmp_path / "system", redis_port, DATABASE_URL=database, **FAST_HEALING
+        ) as system:
+            for i in range(ASSETS):
+                make_jpeg(system.media / f"pg/{i:02}.jpg", size=(1200, 900))
+            half = ASSETS // 2
+            ids = [system.register(f"pg/{i:02}.jpg").json()["id"] for i in range(half)]
+            restart_postgres()  # every open database connection of every process: broken
+            after = [system.register(f"pg/{i:02}.jpg") for i in range(half, ASSETS)]
+            assert [r.status_code for r in after] == [201] * (ASSETS - half), [
+                r.text[:200] for r in after
+            ]
+            ids += [r.json()["id"] for r in after]
+
+            def all_finished() -> bool:
+                return all(system.asset(i)["status"] in {"ready", "failed"} for i in ids)
+
+            wait(all_finished, timeout=120)
+            assert [system.asset(i)["status"] for i in ids] == ["ready"] * ASSETS
     finally:
         redis_server.kill()
         redis_server.wait(10)
