@@ -164,6 +164,11 @@ def spawn(command: list[str], env: Mapping[str, str] | None = None) -> subproces
     return subprocess.Popen(command, cwd=BASE_DIR, env=env, start_new_session=True)
 
 
+def _say(line: str) -> None:
+    with contextlib.suppress(OSError):  # nobody reads the terminal any more: carry on
+        print(line, flush=True)
+
+
 @dataclass
 class Child:
     """One supervised process: how to start it, and its recent exits."""
@@ -184,10 +189,10 @@ class Supervisor:
         children: Sequence[Child],
         *,
         clock: Callable[[], float] = time.monotonic,
-        say: Callable[[str], None] = print,
+        say: Callable[[str], None] | None = None,
     ) -> None:
         self.children = list(children)
-        self.clock, self.say = clock, say
+        self.clock, self.say = clock, say or _say
 
     def start(self) -> None:
         for child in self.children:
@@ -265,7 +270,10 @@ def main() -> int:
                 break
             time.sleep(0.5)
     finally:
-        print("mam: stopping")
+        # Stopping the children must not depend on a terminal still reading our output
+        # (`make run | head`, a closed SSH session): a failed print would orphan them.
+        with contextlib.suppress(OSError):
+            print("mam: stopping")
         supervisor.stop()
     return status
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import signal
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -49,3 +51,24 @@ def test_stopping_the_launcher_leaves_no_process_behind(launched: Launched) -> N
     assert launched.process.wait(60) == 0
     _, alive = psutil.wait_procs(everything, timeout=15)
     assert alive == [], [" ".join(p.cmdline()) for p in alive]
+
+
+def test_a_launcher_whose_terminal_went_away_still_stops_everything(tmp_path: Path) -> None:
+    redis_port = free_port()
+    redis_server = start_embedded_redis("127.0.0.1", redis_port, tmp_path / "redis")
+    read_end, write_end = os.pipe()
+    try:
+        with launch(tmp_path, redis_port, output=write_end) as system:
+            os.close(write_end)
+            os.close(read_end)  # `make run | head` after head exited: every print now fails
+            everything = psutil.Process(system.process.pid).children(recursive=True)
+            assert system.child("daphne") in everything
+            time.sleep(2)  # its children log into the void too; some may die and restart
+            everything += psutil.Process(system.process.pid).children(recursive=True)
+            system.process.send_signal(signal.SIGTERM)
+            system.process.wait(60)
+            _, alive = psutil.wait_procs(set(everything), timeout=15)
+            assert alive == [], [" ".join(p.cmdline()) for p in alive]
+    finally:
+        redis_server.kill()
+        redis_server.wait(10)

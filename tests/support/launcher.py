@@ -72,8 +72,11 @@ def wait(predicate: Callable[[], object], timeout: float = 60) -> None:
 
 
 @contextlib.contextmanager
-def launch(root: Path, redis_port: int, **env: str) -> Iterator[Launched]:
-    """The launcher on the Redis at `redis_port` (which the caller owns), ready to serve."""
+def launch(
+    root: Path, redis_port: int, *, output: int | None = None, **env: str
+) -> Iterator[Launched]:
+    """The launcher on the Redis at `redis_port` (which the caller owns), ready to serve.
+    Its output goes to `root/launcher.log`, or to the file descriptor `output`."""
     port = free_port()
     environment = {
         **os.environ,
@@ -99,7 +102,7 @@ def launch(root: Path, redis_port: int, **env: str) -> Iterator[Launched]:
             [sys.executable, "-m", "mam.launcher"],
             cwd=BASE_DIR,
             env=environment,
-            stdout=(root / "launcher.log").open("wb"),
+            stdout=output if output is not None else (root / "launcher.log").open("wb"),
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
