@@ -30,4 +30,4 @@ RUN useradd --create-home --uid 1000 mam \
 USER mam
 VOLUME ["/media", "/data"]
 EXPOSE 5001
-CMD ["python", "-m", "mam.server", "-b", "0.0.0.0", "-p", "5001", "--proxy-headers", "mam.asgi:application"]
+CMD ["python", "-m", "mam.launcher", "--web"]

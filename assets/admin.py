@@ -5,30 +5,49 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from django import forms
 from django.contrib import admin, messages
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 from django.template.defaultfilters import filesizeformat
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
+from accounts import audit
+from accounts.models import AuditAction
 from assets import selectors, services
+from assets.library import tags
 from assets.library.search import search_assets
-from assets.models import Asset
+from assets.models import Asset, Collection, Tag, tag_key
+from mam.errors import InvalidInput
 
 
 @admin.register(Asset)
 class AssetAdmin(admin.ModelAdmin):
     list_display = ["preview", "title", "status", "media_type", "size", "created_at"]
     list_display_links = ["preview", "title"]
-    list_filter = ["media_type", "status", "mime_type"]
+    list_filter = ["media_type", "status", "mime_type", "tags", "collections"]
     search_fields = ["title", "file_path"]
     date_hierarchy = "created_at"
     list_per_page = 50
     show_full_result_count = False  # a COUNT(*) per page is slow on big libraries
     actions = ["reprocess_selected", "delete_selected_assets"]
     fieldsets = [
-        (None, {"fields": ["large_preview", "title", "file_path", "status", "created_at"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "large_preview",
+                    "title",
+                    "file_path",
+                    "status",
+                    "created_at",
+                    "captured_at",
+                    "tag_list",
+                    "collection_names",
+                ]
+            },
+        ),
         (
             "File",
             {"fields": ["media_type", "mime_type", "size", "checksum", "updated_at"]},
@@ -91,6 +110,17 @@ class AssetAdmin(admin.ModelAdmin):
             return "-"
         return format_html('<img src="{}" alt="" style="max-width:480px">', asset.thumbnail_url)
 
+    @admin.display(description="Tags")
+    def tag_list(self, asset: Asset) -> str:
+        return ", ".join(asset.tag_list) or "-"
+
+    @admin.display(description="Collections")
+    def collection_names(self, asset: Asset) -> str:
+        return (
+            ", ".join(c["name"] for c in selectors.collections_of([asset.pk]).get(asset.pk, []))
+            or "-"
+        )
+
     @admin.display(description="Size", ordering="file_size")
     def size(self, asset: Asset) -> str:
         return str(filesizeformat(asset.file_size))
@@ -107,6 +137,8 @@ class AssetAdmin(admin.ModelAdmin):
     @admin.action(description="Reprocess selected assets", permissions=["reprocess"])
     def reprocess_selected(self, request: HttpRequest, queryset: QuerySet[Asset]) -> None:
         done = services.reprocess_assets(queryset.order_by("id"))
+        for asset in done:
+            audit.record(request, AuditAction.REPROCESS, asset.pk)
         self.message_user(request, f"Queued {len(done)} asset(s) for reprocessing.")
 
     @admin.action(
@@ -116,6 +148,7 @@ class AssetAdmin(admin.ModelAdmin):
         ids = list(queryset.values_list("pk", flat=True))
         for asset_id in ids:
             services.delete_asset(asset_id=asset_id)
+            audit.record(request, AuditAction.DELETE, asset_id)
         self.message_user(
             request,
             f"Deleted {len(ids)} asset(s); the original media files were kept.",
@@ -123,8 +156,91 @@ class AssetAdmin(admin.ModelAdmin):
         )
 
     def delete_model(self, request: HttpRequest, obj: Asset) -> None:
-        services.delete_asset(asset_id=obj.pk)
+        asset_id = obj.pk
+        services.delete_asset(asset_id=asset_id)
+        audit.record(request, AuditAction.DELETE, asset_id, file_path=obj.file_path)
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Asset]) -> None:
-        for asset_id in queryset.values_list("pk", flat=True):
+        for asset_id in list(queryset.values_list("pk", flat=True)):
             services.delete_asset(asset_id=asset_id)
+            audit.record(request, AuditAction.DELETE, asset_id)
+
+
+class TagForm(forms.ModelForm):
+    class Meta:
+        model = Tag
+        fields = ["name"]
+
+    def clean_name(self) -> str:
+        try:
+            (name,) = tags.clean_names([self.cleaned_data["name"]])
+        except InvalidInput as exc:
+            raise forms.ValidationError(exc.message) from None
+        other = Tag.objects.filter(key=tag_key(name)).exclude(pk=self.instance.pk).first()
+        if other is not None:
+            raise forms.ValidationError(f"Another tag is already called {other.name}")
+        return name
+
+
+@admin.register(Tag)
+class TagAdmin(admin.ModelAdmin):
+    """Rename a tag everywhere it is used, or delete it from every asset (assets stay)."""
+
+    form = TagForm
+    list_display = ["name", "asset_count", "created_at"]
+    search_fields = ["name"]
+    ordering = ["key"]
+    actions = ["delete_selected_tags"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Tag]:
+        return Tag.objects.annotate(count=Count("assets"))
+
+    @admin.display(description="Assets", ordering="count")
+    def asset_count(self, tag: Tag) -> int:
+        return int(getattr(tag, "count", 0))
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # a tag exists by being given to an asset
+
+    def get_actions(self, request: HttpRequest) -> dict[str, Any]:
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)  # it would leave the assets' tag_names behind
+        return actions
+
+    def save_model(self, request: HttpRequest, obj: Tag, form: Any, change: bool) -> None:
+        tags.rename(obj, obj.name)
+
+    def delete_model(self, request: HttpRequest, obj: Tag) -> None:
+        tags.delete([obj.pk])
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Tag]) -> None:
+        tags.delete(list(queryset.values_list("pk", flat=True)))
+
+    @admin.action(description="Delete selected tags (from every asset)", permissions=["delete"])
+    def delete_selected_tags(self, request: HttpRequest, queryset: QuerySet[Tag]) -> None:
+        count = queryset.count()
+        changed = tags.delete(list(queryset.values_list("pk", flat=True)))
+        self.message_user(request, f"Deleted {count} tag(s) from {changed} asset(s).")
+
+
+@admin.register(Collection)
+class CollectionAdmin(admin.ModelAdmin):
+    """Collections to look through; they are made and changed in the UI or the API."""
+
+    list_display = ["name", "asset_count", "updated_at"]
+    search_fields = ["name"]
+    readonly_fields = ["name", "description", "cover", "created_at", "updated_at"]
+    exclude = ["assets"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Collection]:
+        return Collection.objects.annotate(count=Count("assets"))
+
+    @admin.display(description="Assets", ordering="count")
+    def asset_count(self, collection: Collection) -> int:
+        return int(getattr(collection, "count", 0))
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Collection | None = None) -> bool:
+        return False

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 THUMBNAIL_URL_PREFIX = "/thumbnails/"
 
@@ -15,6 +19,8 @@ class AssetStatus(models.TextChoices):
 
 
 class ProcessingStage(models.TextChoices):
+    # Registered without processing (import_media --no-process): left alone until reprocessed.
+    NOT_QUEUED = "not_queued", "Not queued"
     QUEUED = "queued", "Queued"
     VALIDATE = "validate", "Validate"
     METADATA = "metadata", "Metadata"
@@ -25,6 +31,30 @@ class ProcessingStage(models.TextChoices):
 class MediaType(models.TextChoices):
     IMAGE = "image", "Image"
     VIDEO = "video", "Video"
+
+
+def tag_key(name: str) -> str:
+    """What makes two tag names the same tag: case folded (the same on every database)."""
+    return name.casefold()
+
+
+class Tag(models.Model):
+    """A word or phrase people file assets under. Names are unique whatever their case; the
+    first spelling written is kept."""
+
+    name = models.CharField(max_length=64)
+    key = models.CharField(max_length=192, unique=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.key = tag_key(self.name)  # an invariant of the row, whoever writes it
+        super().save(*args, **kwargs)
 
 
 class Asset(models.Model):
@@ -53,23 +83,42 @@ class Asset(models.Model):
 
     media_metadata = models.JSONField(default=dict, blank=True)
 
+    tags = models.ManyToManyField(Tag, related_name="assets", blank=True)
+    # The tags' names, one per line, in order: what the list shows and search indexes, written
+    # with the tags by assets.services.set_tags (no query per asset to show them).
+    tag_names = models.TextField(blank=True, default="", editable=False)
+
+    # When the picture was taken: EXIF DateTimeOriginal (the camera's wall clock, read as
+    # UTC), a video's creation_time, else the file's modification time (assets.library.dates).
+    captured_at = models.DateTimeField(default=timezone.now)
+
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        # Every filter and ordering of the list, with id last: the keyset cursor
+        # (assets.api.pagination) continues from an index range whatever the depth.
         indexes = [
             models.Index(fields=["-created_at", "-id"], name="asset_created_idx"),
-            models.Index(fields=["title"], name="asset_title_idx"),
-            models.Index(fields=["file_size"], name="asset_size_idx"),
-            models.Index(fields=["media_type", "-created_at"], name="asset_type_created_idx"),
+            models.Index(fields=["title", "id"], name="asset_title_id_idx"),
+            models.Index(fields=["file_size", "id"], name="asset_size_id_idx"),
+            models.Index(
+                fields=["media_type", "-created_at", "-id"], name="asset_type_created_id_idx"
+            ),
+            models.Index(fields=["status", "-created_at", "-id"], name="asset_status_created_idx"),
+            models.Index(fields=["mime_type", "-created_at", "-id"], name="asset_mime_created_idx"),
             models.Index(fields=["status", "updated_at"], name="asset_status_updated_idx"),
-            models.Index(fields=["mime_type"], name="asset_mime_idx"),
+            models.Index(fields=["-captured_at", "-id"], name="asset_captured_idx"),
             models.Index(fields=["checksum"], name="asset_checksum_idx"),
         ]
 
     def __str__(self) -> str:
         return f"{self.title} ({self.file_path})"
+
+    @property
+    def tag_list(self) -> list[str]:
+        return self.tag_names.split("\n") if self.tag_names else []
 
     @property
     def thumbnail_url(self) -> str | None:
@@ -83,6 +132,106 @@ class Asset(models.Model):
         return url.removeprefix(THUMBNAIL_URL_PREFIX) if url else None
 
 
+class Collection(models.Model):
+    """An album: assets gathered by hand. Removing one never removes its assets."""
+
+    name = models.CharField(max_length=120)
+    description = models.TextField(blank=True, default="", max_length=2000)
+    # Chosen by hand; otherwise the collection shows the asset added first.
+    cover = models.ForeignKey(
+        Asset, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    assets: models.ManyToManyField[Asset, CollectionMembership] = models.ManyToManyField(
+        Asset, through="CollectionMembership", related_name="collections", blank=True
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+        indexes = [models.Index(fields=["-updated_at", "-id"], name="collection_updated_idx")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CollectionMembership(models.Model):
+    collection = models.ForeignKey(Collection, on_delete=models.CASCADE)
+    asset = models.ForeignKey(Asset, on_delete=models.CASCADE)
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["collection", "asset"], name="collection_asset_once")
+        ]
+        indexes = [
+            models.Index(fields=["asset", "collection"], name="membership_asset_idx"),
+            models.Index(fields=["collection", "added_at", "id"], name="membership_added_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.asset_id} in {self.collection_id}"
+
+
+class SearchDocumentField(models.TextField):
+    """A full-text indexed column: `document__match="<FTS5 query>"`."""
+
+
+@SearchDocumentField.register_lookup
+class Match(models.Lookup):
+    lookup_name = "match"
+
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return f"{lhs} MATCH {rhs}", [*lhs_params, *rhs_params]
+
+
+class AssetSearchEntry(models.Model):
+    """An asset's row in SQLite's full-text index (assets.library.search), which triggers on
+    the asset table keep in step. Read only; PostgreSQL has no such table (its index is a
+    column of the asset table)."""
+
+    asset = models.OneToOneField(
+        Asset,
+        primary_key=True,
+        db_column="rowid",
+        db_constraint=False,
+        on_delete=models.DO_NOTHING,
+        related_name="search_entry",
+    )
+    document = SearchDocumentField()
+    # FTS5's bm25 score of the current MATCH: lower is a better match.
+    rank = models.FloatField()
+
+    class Meta:
+        managed = False
+        db_table = "assets_search"
+
+    def __str__(self) -> str:
+        return f"search entry of asset {self.pk}"
+
+
 def thumbnail_url_for(name: str) -> str:
     """The URL a thumbnail file is served at (CONTRACT.md: never under the API prefix)."""
     return f"{THUMBNAIL_URL_PREFIX}{name}"
+
+
+class ResumableUpload(models.Model):
+    """A tus upload in progress (assets.ingest.resumable): its bytes so far live in
+    MEDIA_BASE_PATH/uploads/.partial/<id>; once complete it becomes an Asset."""
+
+    id = models.CharField(primary_key=True, max_length=32, editable=False)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE
+    )
+    filename = models.CharField(max_length=255)
+    title = models.CharField(max_length=255, blank=True, default="")
+    length = models.BigIntegerField()
+    offset = models.BigIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+    asset = models.ForeignKey(Asset, null=True, blank=True, on_delete=models.SET_NULL)
+
+    def __str__(self) -> str:
+        return f"{self.filename} ({self.offset}/{self.length})"

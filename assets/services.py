@@ -14,9 +14,11 @@ from django.db import IntegrityError, transaction
 from assets.ingest.errors import FileRejected
 from assets.ingest.paths import MediaFile, inspect_file, stored_file_path, validate_media_path
 from assets.ingest.uploads import store_upload
+from assets.jobs.renditions import remove_rendition_file, rendition_files
 from assets.jobs.tasks import enqueue_processing
+from assets.library import dates
 from assets.models import Asset, AssetStatus, ProcessingStage
-from mam.config import Config
+from assets.realtime.asset_events import announce_changed, announce_created, announce_deleted
 from mam.errors import Conflict, NotFound
 
 logger = logging.getLogger("mam.assets")
@@ -36,6 +38,7 @@ def asset_from_media(media: MediaFile, title: str | None = None) -> Asset:
         mime_type=media.format.mime_type,
         file_size=media.size,
         file_mtime_ns=media.mtime_ns,
+        captured_at=dates.from_mtime(media.mtime_ns),  # until processing reads the file's own
     )
 
 
@@ -47,10 +50,12 @@ def get_asset(asset_id: int) -> Asset:
 
 
 def _save_new(asset: Asset, raw_path: str) -> Asset:
-    """Saves and enqueues one new asset; the unique file_path is the duplicate check."""
+    """Saves, announces and enqueues one new asset; the unique file_path is the duplicate
+    check."""
     try:
         with transaction.atomic():
             asset.save()
+            announce_created([asset])
             enqueue_processing([asset.pk])
     except IntegrityError:
         existing = (
@@ -73,14 +78,19 @@ def register_many(media_files: Sequence[MediaFile], *, enqueue: bool = True) -> 
     """Registers many validated files with one INSERT; returns the assets it created.
 
     Paths already registered are left alone: the unique file_path is the check, so a batch
-    costs no extra query. Processing is enqueued after commit, one round per batch.
+    costs no extra query. The new assets are announced and their processing enqueued after
+    commit, one round of each per batch.
     """
     new = [asset_from_media(m) for m in {m.relative_path: m for m in media_files}.values()]
     if not new:
         return []
+    if not enqueue:  # waiting for `reprocess`, not lost: the reconciler leaves these alone
+        for asset in new:
+            asset.processing_stage = ProcessingStage.NOT_QUEUED
     try:
         with transaction.atomic():
             created = Asset.objects.bulk_create(new)
+            announce_created(created)
             if enqueue:
                 enqueue_processing([a.pk for a in created])
     except IntegrityError:
@@ -95,6 +105,7 @@ def register_many(media_files: Sequence[MediaFile], *, enqueue: bool = True) -> 
                 except IntegrityError:
                     continue
                 created.append(asset)
+            announce_created(created)
             if enqueue and created:
                 enqueue_processing([a.pk for a in created])
     if created:
@@ -105,7 +116,11 @@ def register_many(media_files: Sequence[MediaFile], *, enqueue: bool = True) -> 
 def upload_asset(*, uploaded: UploadedFile, title: str | None = None) -> Asset:
     """Stores an uploaded file under MEDIA_BASE_PATH/uploads/ and registers it."""
     original = uploaded.name or "upload"
-    destination = store_upload(uploaded)
+    return register_stored_upload(store_upload(uploaded), original, title)
+
+
+def register_stored_upload(destination: Path, original: str, title: str | None = None) -> Asset:
+    """Registers a file just stored in the uploads folder; removes it when it is refused."""
     try:
         media = inspect_file(destination, raw=original)
         return _save_new(asset_from_media(media, title or Path(original).stem), original)
@@ -116,34 +131,36 @@ def upload_asset(*, uploaded: UploadedFile, title: str | None = None) -> Asset:
 
 
 def rename_asset(*, asset_id: int, title: str) -> Asset:
+    """Renames the asset; every open library hears of it (`asset_update`) after commit."""
     asset = get_asset(asset_id)
+    before = asset.title
     asset.title = title.strip()[:255]
-    asset.save(update_fields=["title", "updated_at"])
+    with transaction.atomic():
+        asset.save(update_fields=["title", "updated_at"])
+        if asset.title != before:
+            announce_changed(asset.pk, title=asset.title)
     return asset
 
 
-def _remove_thumbnail(name: str) -> None:
-    try:
-        (Config.THUMBNAIL_DIR / name).unlink()
-        logger.info("deleted thumbnail %s", name)
-    except FileNotFoundError:
-        pass
-    except OSError as exc:
-        logger.warning("could not delete thumbnail %s: %s", name, exc)
+def _remove_renditions(names: list[str]) -> None:
+    for name in names:
+        remove_rendition_file(name)
 
 
 def delete_asset(*, asset_id: int) -> None:
-    """Removes the record and its thumbnail (unless another asset shares it); never the
-    original media file."""
+    """Removes the record and its renditions (thumbnail, preview) unless another asset made
+    from the same file shows them; never the original media file. Every open library hears
+    of it (`asset_deleted`) after commit."""
     asset = get_asset(asset_id)
-    name = asset.thumbnail_name
+    names = list(rendition_files(asset.media_metadata).values())
     shared = bool(asset.checksum) and (
         Asset.objects.filter(checksum=asset.checksum).exclude(pk=asset.pk).exists()
     )
     with transaction.atomic():
         asset.delete()
-        if name and not shared:
-            transaction.on_commit(lambda: _remove_thumbnail(name))
+        announce_deleted([asset_id])
+        if names and not shared:
+            transaction.on_commit(lambda: _remove_renditions(names))
     logger.info("deleted asset %s (%s); original file kept", asset_id, asset.file_path)
 
 

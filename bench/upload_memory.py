@@ -109,6 +109,11 @@ def main() -> None:
             "DATA_DIR": str(work / "data"),
             "MAM_LOG_DIR": str(work / "logs"),
             "REDIS_URL": f"redis://127.0.0.1:{redis_port}/0",
+            # The open mode (loopback only): no credentials to manage in a benchmark.
+            "MAM_AUTH": "off",
+            # The cap would refuse the body from its headers (bench/upload.py measures that);
+            # here the point is what happens to a body that is read.
+            "MAM_MAX_REQUEST_BYTES": str(2 * args.mib * 2**20),
         }
         subprocess.run(
             [sys.executable, "manage.py", "migrate", "--no-input", "-v0"],

@@ -272,8 +272,15 @@ def this(*args: str) -> list[str]:
 def measure(system: Any, clients: int, updates: int, rate: float, workdir: Path) -> dict[str, Any]:
     import psutil
 
-    server = psutil.Process(system.server.pid)
-    rss_before = server.memory_info().rss
+    servers = [psutil.Process(p.pid) for p in [system.server, *system.more_servers] if p]
+
+    def rss() -> int:
+        return sum(server.memory_info().rss for server in servers)
+
+    def cpu() -> float:
+        return sum(sum(server.cpu_times()[:2]) for server in servers)
+
+    rss_before = rss()
     parts = max(1, min(os.cpu_count() or 1, clients // 250 + 1))
     children, outs = [], []
     for index in range(parts):
@@ -290,8 +297,8 @@ def measure(system: Any, clients: int, updates: int, rate: float, workdir: Path)
         if child.stdout.readline().strip() != "READY":
             raise RuntimeError("a client process failed to connect")
     time.sleep(1)
-    rss_connected = server.memory_info().rss
-    cpu_before = sum(server.cpu_times()[:2])
+    rss_connected = rss()
+    cpu_before = cpu()
     pub_file = workdir / f"published-{clients}.json"
     started = time.monotonic()
     publisher = subprocess.run(
@@ -318,7 +325,7 @@ def measure(system: Any, clients: int, updates: int, rate: float, workdir: Path)
         child.stdin.flush()
     for child in children:
         child.wait(300)
-    cpu_seconds = sum(server.cpu_times()[:2]) - cpu_before
+    cpu_seconds = cpu() - cpu_before
     histogram: Counter[int] = Counter()
     lost = duplicated = out_of_order = retries = 0
     resumer = None
@@ -373,7 +380,13 @@ def orchestrate(args: argparse.Namespace) -> None:
     from tests.support.live import start_live_system
 
     workdir = Path(tempfile.mkdtemp(prefix="mam-ws-bench-"))
-    system = start_live_system(workdir / "system", workers=0)
+    # The open mode (loopback only): the fan-out is measured, not the sign-in.
+    system = start_live_system(
+        workdir / "system",
+        workers=0,
+        web_processes=args.web_processes,
+        extra_env={"MAM_AUTH": "off"},
+    )
     rows = []
     try:
         for clients in args.clients:
@@ -384,7 +397,7 @@ def orchestrate(args: argparse.Namespace) -> None:
     command = "bench/ws_fanout.py " + " ".join(sys.argv[1:])
     print(f"### WebSocket fan-out (`.venv/bin/python {command.strip()}`)\n")
     print(
-        f"One Daphne process (HTTP + /ws), Redis channel layer (capacity {os.environ.get('MAM_CHANNEL_CAPACITY', '1000')}),"
+        f"{args.web_processes} Daphne process(es) on one port (HTTP + /ws), Redis channel layer (capacity {os.environ.get('MAM_CHANNEL_CAPACITY', '1000')}),"
         f" {os.cpu_count()} CPUs shared by server, Redis and clients; {args.updates} updates"
         f" published with `events.publish_processing_update` at {args.rate:g}/s; open-file limit {limit}.\n"
     )
@@ -416,6 +429,9 @@ def main() -> None:
     )
     parser.add_argument("--clients", type=int, nargs="+", default=[100, 500, 1000])
     parser.add_argument("--updates", type=int, default=2000)
+    parser.add_argument(
+        "--web-processes", type=int, default=1, help="Daphne processes sharing the port"
+    )
     parser.add_argument("--rate", type=float, default=50.0, help="updates per second")
     parser.add_argument("--url")
     parser.add_argument("--count", type=int, default=0)

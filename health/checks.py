@@ -79,10 +79,19 @@ def check_filesystem() -> ComponentHealth:
         data_ok = os.access(data, os.W_OK) and os.access(Config.THUMBNAIL_DIR, os.W_OK)
     except OSError:
         data_ok = False
-    try:
-        free = shutil.disk_usage(data).free
-    except OSError:
-        free = 0
+    # The thumbnail directory and the uploads folder may be volumes of their own: the
+    # emptiest of the places MAM writes to is what counts.
+    free_by_place: dict[str, int] = {}
+    for name, place in (
+        ("data", data),
+        ("thumbnails", Config.THUMBNAIL_DIR),
+        ("uploads", Config.upload_dir if Config.upload_dir.is_dir() else media),
+    ):
+        try:
+            free_by_place[name] = shutil.disk_usage(place).free
+        except OSError:
+            free_by_place[name] = 0
+    free = min(free_by_place.values())
     if not (media_ok and data_ok):
         status = UNHEALTHY
     elif free < MIN_FREE_DISK_BYTES:
@@ -91,7 +100,12 @@ def check_filesystem() -> ComponentHealth:
         status = HEALTHY
     return ComponentHealth(
         status,
-        details={"media_readable": media_ok, "data_writable": data_ok, "free_disk_bytes": free},
+        details={
+            "media_readable": media_ok,
+            "data_writable": data_ok,
+            "free_disk_bytes": free,
+            "free_disk_bytes_by_place": free_by_place,
+        },
     )
 
 

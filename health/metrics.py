@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hmac
+import ipaddress
 import logging
 from collections import defaultdict
 from collections.abc import Iterator
@@ -26,6 +28,8 @@ from assets.realtime import presence
 from health import checks
 from health.workers import live_workers
 from mam.celery import MAINTENANCE_QUEUE, MEDIA_QUEUE
+from mam.config import Config
+from mam.errors import error_response
 from mam.redis_clients import Purpose, redis_client
 
 logger = logging.getLogger("mam.metrics")
@@ -137,6 +141,24 @@ registry = CollectorRegistry(auto_describe=False)
 registry.register(MamCollector())
 
 
+def metrics_allowed(request: HttpRequest) -> bool:
+    """Loopback clients (a Prometheus beside MAM), or `Authorization: Bearer $MAM_METRICS_TOKEN`."""
+    if Config.METRICS_TOKEN:
+        expected = f"Bearer {Config.METRICS_TOKEN}"
+        given = request.headers.get("Authorization", "")
+        if hmac.compare_digest(given.encode(), expected.encode()):
+            return True
+    address = str(request.META.get("REMOTE_ADDR", ""))
+    try:
+        return ipaddress.ip_address(address).is_loopback
+    except ValueError:
+        return False
+
+
 @require_GET
 def metrics_view(request: HttpRequest, **_: Any) -> HttpResponse:
+    if not metrics_allowed(request):
+        return error_response(
+            "Metrics are served to loopback clients and to MAM_METRICS_TOKEN holders", 403
+        )
     return HttpResponse(generate_latest(registry), content_type=CONTENT_TYPE_PLAIN_0_0_4)

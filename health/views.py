@@ -10,6 +10,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.permissions import Public
 from assets.models import AssetStatus
 from assets.realtime.protocol import HEARTBEAT_INTERVAL
 from assets.selectors import status_counts as asset_status_counts
@@ -41,7 +42,12 @@ def report(components: dict[str, checks.ComponentHealth], **extra: object) -> Re
 
 
 class StatusView(APIView):
-    @extend_schema(summary="Overall system health", responses={200: dict, 503: dict})
+    """The one public endpoint, for probes: states only, no secrets."""
+
+    permission_classes = [Public]
+    authentication_classes: list[type] = []
+
+    @extend_schema(summary="Overall system health", responses={200: dict, 503: dict}, auth=[])
     def get(self, request: Request) -> Response:
         return report({name: check() for name, check in STATUS_CHECKS.items()})
 

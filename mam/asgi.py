@@ -6,6 +6,9 @@ import os
 
 from django.core.asgi import get_asgi_application
 
+from mam import config
+
+config.mark_web_process()  # before the settings load: they choose its database connections
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mam.settings")
 django_asgi_app = get_asgi_application()
 

@@ -37,6 +37,8 @@ app.conf.update(
     task_routes={
         "assets.process_asset": {"queue": MEDIA_QUEUE},
         "assets.reconcile_stuck_assets": {"queue": MAINTENANCE_QUEUE},
+        "assets.expire_partial_uploads": {"queue": MAINTENANCE_QUEUE},
+        "assets.refresh_statistics": {"queue": MAINTENANCE_QUEUE},
     },
     task_soft_time_limit=Config.TASK_SOFT_TIME_LIMIT,
     task_time_limit=Config.TASK_TIME_LIMIT,
@@ -51,7 +53,15 @@ app.conf.update(
         "reconcile-stuck-assets": {
             "task": "assets.reconcile_stuck_assets",
             "schedule": float(Config.RECONCILE_EVERY_SECONDS),
-        }
+        },
+        "expire-partial-uploads": {
+            "task": "assets.expire_partial_uploads",
+            "schedule": 3600.0,
+        },
+        "refresh-statistics": {
+            "task": "assets.refresh_statistics",
+            "schedule": 3600.0,
+        },
     },
 )
 app.autodiscover_tasks(["assets.jobs"])

@@ -9,9 +9,13 @@ stderr, exit status 2 (CONTRACT.md section 1).
 from __future__ import annotations
 
 import contextlib
+import ipaddress
 import os
+import secrets
 import shutil
+import socket
 import sys
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,6 +27,14 @@ DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/0"
 # The protocol's idle timeout default (CONTRACT.md section 4); the rest of the WebSocket
 # protocol's constants live in assets.realtime.protocol.
 DEFAULT_WS_IDLE_TIMEOUT = 60
+
+
+LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]"}
+
+
+def default_allowed_hosts() -> str:
+    """Loopback names and the machine's own host name: a foreign Host header is refused."""
+    return ",".join(["localhost", "127.0.0.1", "[::1]", socket.gethostname()])
 
 
 class ConfigError(RuntimeError):
@@ -79,9 +91,21 @@ class MamConfig:
     """Settings (CONTRACT.md section 1). Paths are absolute. Build with `from_env`."""
 
     DEBUG: bool
+    # MAM_SECRET_KEY, else empty: `secret_key()` then makes one once in DATA_DIR.
     SECRET_KEY: str
     PORT: int
     ALLOWED_HOSTS: list[str]
+    # Accounts and roles (CONTRACT.md section 7); MAM_AUTH=off is the open single-user mode.
+    AUTH_ENABLED: bool
+    # Where the server listens: all interfaces with accounts on, loopback only without.
+    BIND_ADDRESS: str
+    # X-Forwarded-For/-Proto are believed only from these addresses.
+    TRUSTED_PROXIES: list[str]
+    # A bearer token that may read /metrics from anywhere (loopback needs none).
+    METRICS_TOKEN: str
+    # The address people use (https://mam.example.org): https turns on secure cookies, HSTS
+    # and the redirect to https; its origin is trusted for CSRF.
+    PUBLIC_URL: str
 
     MEDIA_BASE_PATH: Path
     DATA_DIR: Path
@@ -96,6 +120,10 @@ class MamConfig:
     CORS_ORIGINS: list[str]
 
     MAX_UPLOAD_BYTES: int
+    # Any request body larger than this is refused with 413 before it is read (mam.server).
+    MAX_REQUEST_BYTES: int
+    # A resumable upload nobody added to for this long is removed.
+    UPLOAD_EXPIRY_SECONDS: int
     # An upload larger than this is spooled to a temporary file instead of memory.
     UPLOAD_MEMORY_BYTES: int
     THUMBNAIL_RATE: str
@@ -114,6 +142,10 @@ class MamConfig:
     LEASE_SECONDS: int
     RECONCILE_EVERY_SECONDS: int
     WORKER_CONCURRENCY: int
+    # Server processes sharing the one port (the launcher binds it and hands it to each).
+    WEB_PROCESSES: int
+    # PostgreSQL connections each web process may hold (a pool; workers keep one each).
+    DB_POOL_SIZE: int
     # A pool process whose memory grew past this after a task (a huge image) is replaced.
     WORKER_MAX_MEMORY_PER_CHILD: int
     FFMPEG_BINARY: str
@@ -138,11 +170,14 @@ class MamConfig:
             DEBUG=env.flag("FLASK_DEBUG")
             or env.flag("MAM_DEBUG")
             or env.text("FLASK_ENV") == "development",
-            SECRET_KEY=env.text(
-                "MAM_SECRET_KEY", "mam-insecure-development-key-change-me-in-production"
-            ),
+            SECRET_KEY=env.text("MAM_SECRET_KEY").strip(),
             PORT=env.whole("PORT", 5001),
-            ALLOWED_HOSTS=env.items("MAM_ALLOWED_HOSTS", "*"),
+            ALLOWED_HOSTS=env.items("MAM_ALLOWED_HOSTS", default_allowed_hosts()),
+            AUTH_ENABLED=auth_enabled(env.text("MAM_AUTH")),
+            BIND_ADDRESS=env.text("MAM_BIND").strip(),
+            TRUSTED_PROXIES=env.items("MAM_TRUSTED_PROXIES"),
+            METRICS_TOKEN=env.text("MAM_METRICS_TOKEN").strip(),
+            PUBLIC_URL=env.text("MAM_PUBLIC_URL").strip().rstrip("/"),
             MEDIA_BASE_PATH=env.path("MEDIA_PATH", "./media"),
             DATA_DIR=data_dir,
             THUMBNAIL_DIR=env.path("MAM_THUMBNAIL_DIR", str(data_dir / "thumbnails")),
@@ -153,6 +188,8 @@ class MamConfig:
             REDIS_PREFIX=env.text("MAM_REDIS_PREFIX", "mam"),
             CORS_ORIGINS=[o.rstrip("/") for o in env.items("MAM_CORS_ORIGINS")],
             MAX_UPLOAD_BYTES=env.whole("MAM_MAX_UPLOAD_BYTES", 10 * 1024**3),
+            MAX_REQUEST_BYTES=env.whole("MAM_MAX_REQUEST_BYTES", 8 * 1024**2),
+            UPLOAD_EXPIRY_SECONDS=env.whole("MAM_UPLOAD_EXPIRY_SECONDS", 24 * 3600),
             UPLOAD_MEMORY_BYTES=env.whole("MAM_UPLOAD_MEMORY_BYTES", 2_621_440),
             THUMBNAIL_RATE=env.text("MAM_THUMBNAIL_RATE", "600/min"),
             TASK_SOFT_TIME_LIMIT=env.whole("MAM_TASK_SOFT_TIME_LIMIT", 300),
@@ -166,6 +203,8 @@ class MamConfig:
             LEASE_SECONDS=env.whole("MAM_LEASE_SECONDS", 30),
             RECONCILE_EVERY_SECONDS=env.whole("MAM_RECONCILE_EVERY_SECONDS", 60),
             WORKER_CONCURRENCY=env.whole("MAM_WORKER_CONCURRENCY", os.cpu_count() or 1),
+            WEB_PROCESSES=env.whole("MAM_WEB_PROCESSES", os.cpu_count() or 1),
+            DB_POOL_SIZE=env.whole("MAM_DB_POOL_SIZE", 8),
             WORKER_MAX_MEMORY_PER_CHILD=env.whole("MAM_WORKER_MAX_MEMORY_PER_CHILD", 512 * 2**20),
             FFMPEG_BINARY=_find_binary("ffmpeg", env.text("MAM_FFMPEG")),
             FFPROBE_BINARY=_find_binary("ffprobe", env.text("MAM_FFPROBE")),
@@ -174,6 +213,8 @@ class MamConfig:
             CHANNEL_CAPACITY=env.whole("MAM_CHANNEL_CAPACITY", 1_000),
             CHANNEL_EXPIRY=env.whole("MAM_CHANNEL_EXPIRY", 60),
         )
+        if not config.BIND_ADDRESS:
+            config.BIND_ADDRESS = "0.0.0.0" if config.AUTH_ENABLED else "127.0.0.1"  # noqa: S104
         config.validate()
         return config
 
@@ -190,14 +231,38 @@ class MamConfig:
         if self.STUCK_AFTER_SECONDS <= self.TASK_TIME_LIMIT:
             # Else the reconciler would call a task that may still be running stuck.
             raise ConfigError("MAM_STUCK_AFTER_SECONDS must be longer than MAM_TASK_TIME_LIMIT")
+        if not self.AUTH_ENABLED and self.BIND_ADDRESS not in LOOPBACK_HOSTS:
+            raise ConfigError(
+                f"MAM_AUTH=off serves everyone as admin, so it listens on loopback only; "
+                f"MAM_BIND={self.BIND_ADDRESS} would open it to the network"
+            )
+        if self.PUBLIC_URL:
+            parts = urlsplit(self.PUBLIC_URL)
+            if parts.scheme not in {"http", "https"} or not parts.hostname or parts.path:
+                raise ConfigError(
+                    f"MAM_PUBLIC_URL must look like https://host[:port], got {self.PUBLIC_URL!r}"
+                )
+        for entry in self.TRUSTED_PROXIES:
+            try:
+                ipaddress.ip_network(entry, strict=False)
+            except ValueError:
+                raise ConfigError(
+                    f"MAM_TRUSTED_PROXIES holds {entry!r}, which is no address or network"
+                ) from None
+        if self.SECRET_KEY and len(self.SECRET_KEY) < 32:
+            raise ConfigError("MAM_SECRET_KEY must be at least 32 characters long")
         if self.LEASE_SECONDS < 3:
             raise ConfigError(f"MAM_LEASE_SECONDS must be at least 3, got {self.LEASE_SECONDS}")
         positive = {
             "PORT": self.PORT,
             "MAM_WORKER_CONCURRENCY": self.WORKER_CONCURRENCY,
+            "MAM_WEB_PROCESSES": self.WEB_PROCESSES,
+            "MAM_DB_POOL_SIZE": self.DB_POOL_SIZE,
             "MAM_MAX_ATTEMPTS": self.MAX_ATTEMPTS,
             "MAM_WORKER_MAX_MEMORY_PER_CHILD": self.WORKER_MAX_MEMORY_PER_CHILD,
             "MAM_WS_IDLE_TIMEOUT": self.WS_IDLE_TIMEOUT,
+            "MAM_MAX_REQUEST_BYTES": self.MAX_REQUEST_BYTES,
+            "MAM_UPLOAD_EXPIRY_SECONDS": self.UPLOAD_EXPIRY_SECONDS,
             "MAM_EVENT_RETENTION": self.EVENT_RETENTION,
         }
         for name, value in positive.items():
@@ -210,9 +275,43 @@ class MamConfig:
         return self.MEDIA_BASE_PATH / self.UPLOAD_SUBDIR
 
     @property
+    def partial_dir(self) -> Path:
+        """Where resumable uploads grow until complete (beside upload_dir: a rename away)."""
+        return self.upload_dir / ".partial"
+
+    @property
     def incoming_dir(self) -> Path:
         """Where uploads are spooled while they arrive (beside upload_dir: a rename away)."""
         return self.upload_dir / ".incoming"
+
+    @property
+    def serves_https(self) -> bool:
+        return self.PUBLIC_URL.startswith("https://")
+
+    def secret_key(self) -> str:
+        """MAM_SECRET_KEY, else a key generated once into DATA_DIR (0600) and reused."""
+        if self.SECRET_KEY:
+            return self.SECRET_KEY
+        path = self.DATA_DIR / "secret_key"
+        with contextlib.suppress(FileNotFoundError):
+            key = path.read_text().strip()
+            if key:
+                return key
+        self.DATA_DIR.mkdir(parents=True, exist_ok=True)
+        key = secrets.token_urlsafe(50)
+        try:
+            # O_EXCL: when processes start together, the first one's key is everyone's.
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            for _ in range(50):
+                existing = path.read_text().strip()
+                if existing:
+                    return existing
+                time.sleep(0.02)
+            raise ConfigError(f"{path} is empty; delete it to generate a new key") from None
+        with os.fdopen(fd, "w") as handle:
+            handle.write(key + "\n")
+        return key
 
     def redis_host_port(self) -> tuple[str, int]:
         parts = urlsplit(self.REDIS_URL)
@@ -220,7 +319,13 @@ class MamConfig:
 
     def ensure_directories(self) -> None:
         """Creates the directories MAM writes to; a read-only media mount is left alone."""
-        for directory in (self.DATA_DIR, self.THUMBNAIL_DIR, self.LOG_DIR, self.incoming_dir):
+        for directory in (
+            self.DATA_DIR,
+            self.THUMBNAIL_DIR,
+            self.LOG_DIR,
+            self.incoming_dir,
+            self.partial_dir,
+        ):
             with contextlib.suppress(OSError):  # reported by the health checks
                 directory.mkdir(parents=True, exist_ok=True)
 
@@ -230,14 +335,29 @@ class MamConfig:
         return {
             "debug": self.DEBUG,
             "port": self.PORT,
+            "bind": self.BIND_ADDRESS,
+            "auth": "on" if self.AUTH_ENABLED else "off",
+            "allowed_hosts": self.ALLOWED_HOSTS,
+            "trusted_proxies": self.TRUSTED_PROXIES,
             "media_path": str(self.MEDIA_BASE_PATH),
             "data_dir": str(self.DATA_DIR),
             "database": f"{db.scheme}://{db.hostname}:{db.port}{db.path}" if db else "sqlite",
             "redis": "{}:{}".format(*self.redis_host_port()),
             "cors_origins": self.CORS_ORIGINS,
             "worker_concurrency": self.WORKER_CONCURRENCY,
+            "web_processes": self.WEB_PROCESSES,
             "ffmpeg": self.FFMPEG_BINARY,
         }
+
+
+def auth_enabled(raw: str) -> bool:
+    """MAM_AUTH: unset or "on" keeps accounts on; exactly "off" turns them off."""
+    value = raw.strip()
+    if value in {"", "on"}:
+        return True
+    if value == "off":
+        return False
+    raise ConfigError(f'MAM_AUTH must be "on" or "off", got {raw!r}')
 
 
 def load(environ: Mapping[str, str]) -> MamConfig:
@@ -250,3 +370,16 @@ def load(environ: Mapping[str, str]) -> MamConfig:
 
 
 Config = load(os.environ)
+
+
+_web_process = False
+
+
+def mark_web_process() -> None:
+    """Called by mam.asgi before the settings load: this process serves HTTP and /ws."""
+    global _web_process
+    _web_process = True
+
+
+def is_web_process() -> bool:
+    return _web_process

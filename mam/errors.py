@@ -115,6 +115,8 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
         exc = exceptions.PermissionDenied()
     if isinstance(exc, exceptions.APIException):
         set_rollback()
+        if getattr(exc, "auth_header", None):
+            headers["WWW-Authenticate"] = exc.auth_header  # type: ignore[attr-defined]
         if getattr(exc, "wait", None):
             headers["Retry-After"] = str(int(exc.wait or 1))  # type: ignore[attr-defined]
         if isinstance(exc, exceptions.ValidationError):

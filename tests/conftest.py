@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 from unittest import mock
 
 import pytest
+from django.test import Client
 
+from accounts.models import Role
+from accounts.roles import create_user
 from mam.config import Config
 from tests.support.live import LiveSystem, start_live_system
 
@@ -31,6 +35,25 @@ def media_root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, settings: object
 def fast_password_hasher(settings: object) -> None:
     """The real hasher costs seconds per user on a loaded machine; tests need no strength."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # type: ignore[attr-defined]
+
+
+@pytest.fixture
+def admin_user(db: None) -> Any:
+    return create_user("admin-test", "admin-test-password", Role.ADMIN)
+
+
+@pytest.fixture
+def client(db: None, admin_user: Any) -> Client:
+    """Django's test client, signed in as an admin: what most API tests need. Access itself
+    is tested in tests/accounts with clients of every role."""
+    signed_in = Client()
+    signed_in.force_login(admin_user)
+    return signed_in
+
+
+@pytest.fixture
+def anonymous_client() -> Client:
+    return Client()
 
 
 @pytest.fixture(scope="session")

@@ -8,6 +8,7 @@ from typing import Any
 # The list's filters treat an empty value as "no filter" (django-filter's convention, and
 # what a form with an empty field sends).
 LIST_PATH = "/api/v1/assets/"
+FILTERED_PATHS = (LIST_PATH, "/api/v1/assets/facets/")
 
 
 def describe_what_drf_spectacular_cannot(
@@ -15,18 +16,55 @@ def describe_what_drf_spectacular_cannot(
 ) -> dict[str, Any]:
     """SPECTACULAR_SETTINGS' postprocessing hook."""
     schemas = result.get("components", {}).get("schemas", {})
-    # PATCH takes the title only: any other field is refused with 400.
-    if "PatchedRenameAssetRequest" in schemas:
-        schemas["PatchedRenameAssetRequest"]["additionalProperties"] = False
+    # PATCH takes the title and the tags only: any other field is refused with 400.
+    if "PatchedChangeAssetRequest" in schemas:
+        schemas["PatchedChangeAssetRequest"]["additionalProperties"] = False
     # An empty file_path is refused (400, by the path checks, whose message says why).
     if "RegisterAssetRequest" in schemas:
         schemas["RegisterAssetRequest"]["properties"]["file_path"]["minLength"] = 1
-    listing = result.get("paths", {}).get(LIST_PATH, {}).get("get", {})
-    for parameter in listing.get("parameters", []):
+    # The list and its facets take the same filters: an empty value is no filter.
+    filtered = [result.get("paths", {}).get(p, {}).get("get", {}) for p in FILTERED_PATHS]
+    for parameter in [p for operation in filtered for p in operation.get("parameters", [])]:
         if parameter.get("in") == "query" and parameter["name"] not in {"page", "page_size"}:
             parameter["allowEmptyValue"] = True
         free_text = parameter.get("schema", {})
         if free_text.get("type") == "string" and not {"format", "enum"} & set(free_text):
             # Django refuses NUL in any form or query value (400).
             free_text["pattern"] = "^[^\\u0000]*$"
+    _document_access_errors(result)
     return result
+
+
+PUBLIC_PATHS = {"/api/v1/health/status/"}
+ERROR_REF = {"$ref": "#/components/schemas/ErrorResponse"}
+
+
+def _document_access_errors(result: dict[str, Any]) -> None:
+    """Every operation but the public ones can answer 401 (no or bad credentials) and 403 (a
+    role or token scope too low), with the error body (CONTRACT.md section 7)."""
+    if "ErrorResponse" not in result.get("components", {}).get("schemas", {}):
+        return
+    for path, operations in result.get("paths", {}).items():
+        if path.rstrip("/") + "/" in PUBLIC_PATHS:
+            continue
+        for operation in operations.values():
+            if not isinstance(operation, dict) or "responses" not in operation:
+                continue
+            answers = [("401", "No or wrong credentials"), ("403", "Not allowed")]
+            if "requestBody" in operation or operation.get("parameters"):
+                answers.append(("400", "Malformed input"))
+            if any(p.get("in") == "path" for p in operation.get("parameters", [])):
+                answers.append(("404", "Not found"))
+            for code, text in answers:
+                operation["responses"].setdefault(
+                    code,
+                    {"description": text, "content": {"application/json": {"schema": ERROR_REF}}},
+                )
+            if path.startswith("/api/v1/auth/login"):
+                operation["responses"].setdefault(
+                    "429",
+                    {
+                        "description": "Too many sign-in attempts",
+                        "content": {"application/json": {"schema": ERROR_REF}},
+                    },
+                )

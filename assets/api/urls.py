@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+from django.urls import re_path
 from rest_framework.routers import SimpleRouter
 
-from assets.api.views import AssetViewSet
+from assets.api.collections import CollectionViewSet
+from assets.api.uploads import UploadCollectionView, UploadView
+from assets.api.views import AssetViewSet, TagListView
 
 router = SimpleRouter()
 router.trailing_slash = "/?"  # the constructor only takes a bool
 router.register("assets", AssetViewSet, basename="asset")
+router.register("collections", CollectionViewSet, basename="collection")
 
-urlpatterns = router.urls
+urlpatterns = [
+    *router.urls,
+    re_path(r"^tags/?$", TagListView.as_view(), name="tags"),
+    re_path(r"^uploads/?$", UploadCollectionView.as_view(), name="uploads"),
+    re_path(r"^uploads/(?P<upload_id>[^/]+)/?$", UploadView.as_view(), name="upload"),
+]

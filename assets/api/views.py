@@ -6,39 +6,49 @@ import re
 from collections.abc import Iterable
 from typing import Any, NoReturn
 
+import django_filters
 from django.db.models import QuerySet
-from django.http import FileResponse, StreamingHttpResponse
+from django.http import FileResponse, QueryDict, StreamingHttpResponse
 from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
+    OpenApiParameter,
     OpenApiResponse,
     extend_schema,
     extend_schema_view,
     inline_serializer,
 )
-from rest_framework import mixins, serializers, status, viewsets
+from rest_framework import generics, mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.parsers import BaseParser, JSONParser, MultiPartParser
 from rest_framework.renderers import BaseRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
+from accounts import audit
+from accounts.models import AuditAction
 from assets import metrics, selectors, services
-from assets.api.filters import AssetFilter
+from assets.api.filters import AssetFilter, UnorderedAssetFilter
 from assets.api.serializers import (
     AssetSerializer,
+    BulkActionSerializer,
+    BulkResultSerializer,
+    ChangeAssetSerializer,
+    FacetsSerializer,
     RegisterAssetSerializer,
-    RenameAssetSerializer,
+    TagSerializer,
     UploadAssetSerializer,
 )
 from assets.api.streaming import ranged_file_response
 from assets.ingest.errors import FileRejected
 from assets.ingest.paths import stored_file_path
+from assets.library import bulk, duplicates, facets, tags
 from assets.models import Asset
 from mam.config import Config
 from mam.errors import InvalidInput, NotFound
+from mam.throttling import SharedScopedRateThrottle
 
 ERROR_SCHEMA = inline_serializer(
     "ErrorResponse",
@@ -67,7 +77,59 @@ class FileContentNegotiation(BaseContentNegotiation):
         return renderer, renderer.media_type
 
 
-THUMBNAIL_NAME = re.compile(r"^[0-9a-f]{64}-[0-9]{2,4}\.jpg$")
+# <sha256>-<edge>[-v<rendering version>].jpg (processing.thumbnails.thumbnail_name); names
+# from before versions have none and are still served.
+THUMBNAIL_NAME = re.compile(r"^[0-9a-f]{64}-[0-9]{2,4}(?:-v[0-9]{1,4})?\.jpg$")
+
+
+def filter_parameters(filterset: Any, without: tuple[str, ...] = ()) -> list[OpenApiParameter]:
+    """A filterset's query parameters for an action that is not a list (drf-spectacular
+    documents them only on lists)."""
+    found = []
+    for name, field in filterset.base_filters.items():
+        if name in without:
+            continue
+        kind: Any = OpenApiTypes.STR
+        if isinstance(field, django_filters.BooleanFilter):
+            kind = OpenApiTypes.BOOL
+        elif isinstance(field, django_filters.IsoDateTimeFilter):
+            kind = OpenApiTypes.DATETIME
+        elif isinstance(field, django_filters.NumberFilter):
+            kind = OpenApiTypes.INT
+        choices = [value for value, _ in field.extra.get("choices", [])] or None
+        found.append(
+            OpenApiParameter(
+                name,
+                kind,
+                description=str(field.label or ""),
+                enum=choices,
+                many=name == "tag",
+            )
+        )
+    return found
+
+
+def _filtered(assets: QuerySet[Asset], given: dict[str, Any]) -> QuerySet[Asset]:
+    """The assets the list's filters find, from a JSON object of its query parameters."""
+    known = set(UnorderedAssetFilter.base_filters) - {"ordering"}
+    unknown = sorted(set(given) - known)
+    if unknown:
+        # A misspelt filter must not widen an action to the whole library.
+        raise InvalidInput(
+            f"Unknown filter: {', '.join(unknown)}",
+            fields={"filter": unknown, "known": sorted(known)},
+        )
+    params = QueryDict(mutable=True)
+    for name, value in given.items():
+        values = value if isinstance(value, list) else [value]
+        if not all(isinstance(v, str | int | float | bool) for v in values):
+            raise InvalidInput(f"Filter {name} takes text", fields={"filter": name})
+        params.setlist(name, [str(v).lower() if isinstance(v, bool) else str(v) for v in values])
+    found = UnorderedAssetFilter(params, queryset=assets)
+    if not found.is_valid():
+        raise serializers.ValidationError({"filter": found.errors})
+    result: QuerySet[Asset] = found.qs
+    return result
 
 
 def _asset_id(raw: str | None) -> int:
@@ -103,6 +165,61 @@ class AssetViewSet(
     def _asset(self) -> Asset:
         return services.get_asset(_asset_id(self.kwargs.get("pk")))
 
+    def list(self, request: Request) -> Response:
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset())) or []
+        context = {
+            **self.get_serializer_context(),
+            "originals": duplicates.originals_of(asset.checksum for asset in page),
+            "collections": selectors.collections_of(asset.pk for asset in page),
+        }
+        return self.get_paginated_response(AssetSerializer(page, many=True, context=context).data)
+
+    @extend_schema(
+        summary="One action on many assets: by ids, or every asset the list's filters find",
+        request=BulkActionSerializer,
+        responses={200: BulkResultSerializer, **ERRORS},
+    )
+    @action(detail=False, methods=["post"], parser_classes=[JSONParser])
+    def bulk(self, request: Request) -> Response:
+        if not isinstance(request.data, dict):
+            raise InvalidInput("Request body must be a JSON object")
+        parsed = BulkActionSerializer(data=request.data)
+        parsed.is_valid(raise_exception=True)
+        asked = parsed.validated_data
+        if "ids" in asked:
+            assets = self.get_queryset().filter(pk__in=asked["ids"])
+        else:
+            assets = _filtered(self.get_queryset(), asked["filter"])
+        kind = asked["action"]
+        if kind in ("tag", "untag"):
+            act = bulk.tagger(asked["tags"], add=kind == "tag")
+        elif kind.endswith("_collection"):
+            act = bulk.collector(asked["collection"], add=kind == "add_to_collection")
+        else:
+            act = bulk.reprocess if kind == "reprocess" else bulk.delete
+        outcome = bulk.run(assets, act)
+        audit_action = {
+            "tag": AuditAction.TAG,
+            "untag": AuditAction.TAG,
+            "add_to_collection": AuditAction.COLLECT,
+            "remove_from_collection": AuditAction.COLLECT,
+            "reprocess": AuditAction.REPROCESS,
+            "delete": AuditAction.DELETE,
+        }[kind]
+        detail = {"bulk": kind, **{k: asked[k] for k in ("tags", "collection") if k in asked}}
+        audit.record_bulk(request, audit_action, outcome.changed_ids or [], **detail)
+        return Response({"matched": outcome.matched, "changed": outcome.changed})
+
+    @extend_schema(
+        summary="How many of the assets the filters find fall in each type, status, tag, "
+        "camera and year",
+        parameters=filter_parameters(UnorderedAssetFilter, without=("ordering",)),
+        responses={200: FacetsSerializer, 400: ERRORS[400]},
+    )
+    @action(detail=False, methods=["get"], filterset_class=UnorderedAssetFilter)
+    def facets(self, request: Request) -> Response:
+        return Response(facets.facets(self.filter_queryset(self.get_queryset())))
+
     @extend_schema(
         summary="Register a file under the media folder, or upload one (multipart `file`)",
         request={
@@ -118,6 +235,7 @@ class AssetViewSet(
             asset = services.upload_asset(
                 uploaded=upload.validated_data["file"], title=upload.validated_data.get("title")
             )
+            audit.record(request, AuditAction.UPLOAD, asset.pk, file_path=asset.file_path)
         else:
             if not isinstance(request.data, dict):
                 raise InvalidInput("Request body must be a JSON object")
@@ -127,33 +245,48 @@ class AssetViewSet(
                 file_path=register.validated_data["file_path"],
                 title=register.validated_data.get("title"),
             )
+            audit.record(request, AuditAction.REGISTER, asset.pk, file_path=asset.file_path)
         return Response(AssetSerializer(asset).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(responses={200: AssetSerializer, 404: ERRORS[404]})
     def retrieve(self, request: Request, pk: str | None = None) -> Response:
         return Response(AssetSerializer(self._asset()).data)
 
-    @extend_schema(request=RenameAssetSerializer, responses={200: AssetSerializer, **ERRORS})
+    @extend_schema(
+        summary="Rename an asset and/or replace its tags",
+        request=ChangeAssetSerializer,
+        responses={200: AssetSerializer, **ERRORS},
+    )
     def partial_update(self, request: Request, pk: str | None = None) -> Response:
         asset_id = self._asset().pk
         if not isinstance(request.data, dict):
             raise InvalidInput("Request body must be a JSON object", asset_id=asset_id)
-        rename = RenameAssetSerializer(data=request.data)
-        rename.is_valid(raise_exception=True)
-        if "title" not in rename.validated_data:  # a PATCH that changes nothing
-            return Response(AssetSerializer(services.get_asset(asset_id)).data)
-        asset = services.rename_asset(asset_id=asset_id, title=rename.validated_data["title"])
-        return Response(AssetSerializer(asset).data)
+        change = ChangeAssetSerializer(data=request.data)
+        change.is_valid(raise_exception=True)
+        if "tags" in change.validated_data:
+            tags.clean_names(change.validated_data["tags"])  # refused before anything changes
+        if "title" in change.validated_data:
+            before = services.get_asset(asset_id).title
+            asset = services.rename_asset(asset_id=asset_id, title=change.validated_data["title"])
+            audit.record(request, AuditAction.RENAME, asset_id, before=before, after=asset.title)
+        if "tags" in change.validated_data:
+            asset, had = tags.set_tags(asset_id=asset_id, names=change.validated_data["tags"])
+            if asset.tag_list != had:
+                audit.record(request, AuditAction.TAG, asset_id, before=had, after=asset.tag_list)
+        return Response(AssetSerializer(services.get_asset(asset_id)).data)
 
     @extend_schema(responses={204: None, 404: ERRORS[404]})
     def destroy(self, request: Request, pk: str | None = None) -> Response:
-        services.delete_asset(asset_id=self._asset().pk)
+        asset = self._asset()
+        services.delete_asset(asset_id=asset.pk)
+        audit.record(request, AuditAction.DELETE, asset.pk, file_path=asset.file_path)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(request=None, responses={202: AssetSerializer, 404: ERRORS[404]})
     @action(detail=True, methods=["post"])
     def reprocess(self, request: Request, pk: str | None = None) -> Response:
         asset = services.reprocess_asset(asset_id=self._asset().pk)
+        audit.record(request, AuditAction.REPROCESS, asset.pk)
         return Response(AssetSerializer(asset).data, status=status.HTTP_202_ACCEPTED)
 
     @extend_schema(
@@ -176,7 +309,7 @@ class AssetViewSet(
 class ThumbnailView(APIView):
     """Serves generated thumbnails: immutable (content-derived names), rate limited."""
 
-    throttle_classes = [ScopedRateThrottle]
+    throttle_classes = [SharedScopedRateThrottle]
     throttle_scope = "thumbnails"
     content_negotiation_class = FileContentNegotiation
 
@@ -193,3 +326,21 @@ class ThumbnailView(APIView):
     def throttled(self, request: Request, wait: float) -> NoReturn:
         metrics.record_thumbnail("throttled")
         super().throttled(request, wait)
+
+
+@extend_schema_view(
+    get=extend_schema(
+        summary="Tags, the most used first; `q`: those beginning with it (any case)",
+        parameters=[
+            OpenApiParameter("q", str, description="The start of the tag's name, any case"),
+        ],
+        responses={200: TagSerializer(many=True), 400: ERRORS[400]},
+    )
+)
+class TagListView(generics.ListAPIView):
+    """For autocompletion and the filter panel: names and how many assets carry each."""
+
+    serializer_class = TagSerializer
+
+    def get_queryset(self) -> QuerySet[Any]:
+        return tags.suggestions(self.request.query_params.get("q", ""))

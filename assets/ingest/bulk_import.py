@@ -15,6 +15,10 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 
+from django.db import connection
+
+from accounts import audit
+from accounts.models import AuditAction
 from assets import selectors, services
 from assets.ingest.errors import FileMissing, FileRejected, OutsideMediaFolder
 from assets.ingest.mediatypes import format_for_name, is_supported_name
@@ -25,6 +29,7 @@ from assets.ingest.paths import (
     relative_to_base,
     resolve_inside_base,
 )
+from assets.library import index
 from mam.config import Config
 
 BATCH_SIZE = 500
@@ -200,6 +205,12 @@ class _Batch:
         else:
             created = services.register_many([m for _, m in media], enqueue=self.process)
             added = {a.file_path for a in created}
+            audit.record_many(
+                "import_media",
+                AuditAction.REGISTER,
+                [a.pk for a in created],
+                actor_name=audit.operator_name(),
+            )
         for relative, found in media:
             if found.relative_path in added:
                 self.report.add(Outcome.ADDED)
@@ -272,4 +283,7 @@ def import_media(
             )
             batch.add(relative, Path(path), is_symlink)
     batch.flush()
+    if report[Outcome.ADDED] and not dry_run:
+        # A library that just grew: the planner's statistics with it (search with filters).
+        index.refresh_statistics(connection)
     return report

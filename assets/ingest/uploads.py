@@ -68,6 +68,24 @@ def _unique_destination(directory: Path, name: str) -> tuple[Path, int]:
     raise InvalidInput("Could not find a free name for the upload", file_path=name)
 
 
+def store_file(source: Path, original: str) -> Path:
+    """Moves a finished file (a resumable upload's partial) into the uploads folder under a
+    safe, unique name; the caller owns it from then on."""
+    name = safe_upload_name(original)
+    format_for_name(name, raw=original)
+    directory = Config.upload_dir
+    directory.mkdir(parents=True, exist_ok=True)
+    destination, fd = _unique_destination(directory, name)
+    os.close(fd)
+    try:
+        os.replace(source, destination)
+    except BaseException:
+        destination.unlink(missing_ok=True)
+        raise
+    logger.info("stored upload %r as %s", original, destination.name)
+    return destination
+
+
 def store_upload(uploaded: UploadedFile) -> Path:
     """Moves an upload of a supported type into the uploads folder; returns where it went.
 

@@ -17,7 +17,7 @@ import os
 import socket
 import threading
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 
 import redis
@@ -64,12 +64,14 @@ def mark_queued(asset_ids: Iterable[int]) -> None:
         logger.warning("could not mark assets as queued: %s", exc)
 
 
-def forget_queued(asset_id: int) -> None:
-    """The task could not be sent after all: nothing is queued (never raises)."""
+def forget_queued(asset_ids: Sequence[int]) -> None:
+    """Their tasks could not be sent after all: nothing is queued (never raises)."""
+    if not asset_ids:
+        return
     try:
-        redis_client(Purpose.EVENTS).delete(queued_key(asset_id))
+        redis_client(Purpose.EVENTS).delete(*(queued_key(a) for a in asset_ids))
     except redis.RedisError as exc:
-        logger.warning("could not unmark asset %s: %s", asset_id, exc)
+        logger.warning("could not unmark %s asset(s): %s", len(asset_ids), exc)
 
 
 def busy(asset_ids: list[int]) -> set[int]:

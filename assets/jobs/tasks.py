@@ -4,12 +4,15 @@ And `enqueue_processing`, the one way work is sent to them (after commit)."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from celery import Task, shared_task
 from celery.exceptions import SoftTimeLimitExceeded
-from django.db import OperationalError, transaction
+from django.db import OperationalError, connection, transaction
+from kombu import Producer
 
 from assets.jobs import leases, worker
 from assets.jobs.processing.errors import TransientProcessingError
@@ -22,10 +25,34 @@ logger = logging.getLogger("mam.tasks")
 
 # Retries of a delivery that found its asset leased: enough to outwait the longest task.
 LEASE_RETRIES = 100
+# Assets enqueued per round: markers, "queued" updates and task messages, each a pipelined
+# write of this many.
+ENQUEUE_BATCH = 500
+
+# The producer of the batch being sent (see _sending_through), if any.
+_batch_producer: ContextVar[Producer | None] = ContextVar("mam_batch_producer", default=None)
+
+
+@contextmanager
+def _sending_through(producer: Producer) -> Iterator[None]:
+    """Tasks sent in the block (`delay` included) go through this producer and its batch:
+    `delay` stays the one way a processing task is sent, batched or not."""
+    token = _batch_producer.set(producer)
+    try:
+        yield
+    finally:
+        _batch_producer.reset(token)
 
 
 class ProcessingTask(Task[Any, Any]):
-    """Marks the asset failed when the task gives up (retries exhausted, unexpected error)."""
+    """Marks the asset failed when the task gives up (retries exhausted, unexpected error);
+    sent through the current batch's producer when there is one."""
+
+    def apply_async(self, *args: Any, **options: Any) -> Any:
+        producer = _batch_producer.get()
+        if producer is not None and options.get("producer") is None:
+            options["producer"] = producer
+        return super().apply_async(*args, **options)
 
     def on_failure(
         self,
@@ -83,6 +110,23 @@ def reconcile_stuck_assets() -> dict[str, int]:
     return {"requeued": requeued, "failed": failed}
 
 
+@shared_task(name="assets.expire_partial_uploads", ignore_result=True)
+def expire_partial_uploads() -> int:
+    """Removes resumable uploads nobody added to within MAM_UPLOAD_EXPIRY_SECONDS."""
+    from assets.ingest import resumable  # it registers through services, which import us
+
+    return resumable.expire()
+
+
+@shared_task(name="assets.refresh_statistics", ignore_result=True)
+def refresh_statistics() -> None:
+    """The database's planner statistics, as the library grows (SQLite only; PostgreSQL's
+    autovacuum keeps its own)."""
+    from assets.library import index
+
+    index.refresh_statistics(connection)
+
+
 def enqueue_processing(asset_ids: Sequence[int]) -> None:
     """Once the caller's transaction commits, announces each asset as queued and sends its task.
 
@@ -95,15 +139,41 @@ def enqueue_processing(asset_ids: Sequence[int]) -> None:
 
 
 def _send(asset_ids: list[int]) -> None:
+    # In bounded batches: 100,000 ids cost 100,000 markers, events and messages, but only a
+    # few round trips per batch, and no batch holds more than ENQUEUE_BATCH of anything.
+    for start in range(0, len(asset_ids), ENQUEUE_BATCH):
+        _send_batch(asset_ids[start : start + ENQUEUE_BATCH])
+
+
+def _send_batch(asset_ids: list[int]) -> None:
     leases.mark_queued(asset_ids)  # before sending: a fast claim removes the marker
-    for asset_id in asset_ids:
-        # Announce before sending: a fast worker's first update must get a later seq than
-        # "queued", or a client applying updates in order would end on "pending".
-        events.publish_processing_update(
-            asset_id=asset_id, status=AssetStatus.PENDING, stage=ProcessingStage.QUEUED, progress=0
+    # Announce before sending: a fast worker's first update must get a later seq than
+    # "queued", or a client applying updates in order would end on "pending".
+    events.publish_processing_updates(
+        [
+            events.ProcessingUpdate(
+                asset_id=asset_id,
+                status=AssetStatus.PENDING,
+                stage=ProcessingStage.QUEUED,
+                progress=0,
+            )
+            for asset_id in asset_ids
+        ]
+    )
+    try:
+        # One producer and one pipelined write for the batch (kombu's Producer.batch; the
+        # Redis transport flushes it as a non-transactional pipeline).
+        with (
+            process_asset_task.app.producer_or_acquire() as producer,
+            producer.batch(max_size=ENQUEUE_BATCH),
+            _sending_through(producer),
+        ):
+            for asset_id in asset_ids:
+                process_asset_task.delay(asset_id)
+    except Exception as exc:  # broker down: the reconciler re-queues pending assets
+        # A failed pipeline may have delivered part of the batch: a task sent twice (once
+        # here, once by the reconciler) finds its work done and does nothing.
+        logger.warning(
+            "could not enqueue %s asset(s) from %s: %s", len(asset_ids), asset_ids[0], exc
         )
-        try:
-            process_asset_task.delay(asset_id)
-        except Exception as exc:  # broker down: the reconciler re-queues pending assets
-            logger.warning("could not enqueue asset %s: %s", asset_id, exc)
-            leases.forget_queued(asset_id)
+        leases.forget_queued(asset_ids)

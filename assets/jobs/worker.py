@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -22,6 +23,8 @@ from assets.jobs import leases
 from assets.jobs.processing.decoders import DecoderLimits
 from assets.jobs.processing.errors import FileChanged, ProcessingError, TransientProcessingError
 from assets.jobs.processing.pipeline import ProcessingResult, SourceFile, Stage, process_file
+from assets.jobs.renditions import remove_rendition_file, rendition_files
+from assets.library import dates
 from assets.models import Asset, AssetStatus, ProcessingStage, thumbnail_url_for
 from assets.realtime import events
 from mam.config import Config
@@ -81,6 +84,7 @@ def _claim(asset_id: int) -> Asset | None:
             return None  # a duplicate delivery of finished work: idempotent no-op
         # Every earlier attempt died mid-way (worker killed, out of memory): stop here.
         give_up = asset.processing_attempts >= Config.MAX_ATTEMPTS
+        last_error = asset.processing_error
         asset.status = AssetStatus.PROCESSING
         asset.processing_stage = ProcessingStage.VALIDATE
         asset.processing_progress = CLAIMED_PROGRESS
@@ -92,7 +96,8 @@ def _claim(asset_id: int) -> Asset | None:
     if give_up:
         mark_failed(
             asset_id=asset_id,
-            reason=f"Processing was interrupted {asset.processing_attempts - 1} times; giving up",
+            reason=f"Processing was interrupted {asset.processing_attempts - 1} times; giving up"
+            + (f" (last error: {last_error})" if last_error else ""),
             reason_class="interrupted",
         )
         return None
@@ -179,7 +184,9 @@ def _process(asset_id: int) -> None:
     report = StageReporter(asset_id, asset.media_type)
     try:
         result = process_file(source, Config.THUMBNAIL_DIR, decoder_limits(), report)
-    except TransientProcessingError:
+    except TransientProcessingError as exc:
+        # Kept for the record: if the retries run out, the reason says what went wrong.
+        Asset.objects.filter(pk=asset_id).update(processing_error=str(exc)[:1000])
         raise
     except ProcessingError as exc:
         if not isinstance(exc, FileChanged):
@@ -188,9 +195,13 @@ def _process(asset_id: int) -> None:
             asset_id=asset_id, reason=str(exc), stage=report.stage, reason_class=exc.reason_class
         )
         return
-    if not _store_result(asset_id, result):
+    if not _store_result(asset_id, result, asset.file_mtime_ns):
         logger.info("asset %s was deleted while processing", asset_id)
+        _remove_unshown_renditions(asset_id, result)
         return
+    for rendition, reason in result.missing.items():
+        logger.warning("asset %s is ready without its %s: %s", asset_id, rendition, reason)
+    _remove_superseded_renditions(asset, result)
     logger.info(
         "processed asset %s (%s) in %.3fs; wrote thumbnail %s",
         asset_id,
@@ -208,16 +219,32 @@ def _process(asset_id: int) -> None:
     )
 
 
-def _store_result(asset_id: int, result: ProcessingResult) -> bool:
-    """Marks the asset ready with its metadata; False when it was deleted meanwhile."""
-    now = timezone.now()
-    metadata = {
-        **result.metadata,
+def _rendition_metadata(result: ProcessingResult) -> dict[str, Any]:
+    """What media_metadata says of the renditions. No preview_url: the original is what to
+    show (it is no larger than a preview), or, when `renditions_missing` names the preview,
+    it failed; `renditions_missing` maps each failed rendition to why."""
+    metadata: dict[str, Any] = {
         "thumbnail_url": thumbnail_url_for(result.thumbnail.name),
         "thumbnail_width": result.thumbnail.width,
         "thumbnail_height": result.thumbnail.height,
     }
+    if result.preview is not None:
+        metadata["preview_url"] = thumbnail_url_for(result.preview.name)
+        metadata["preview_width"] = result.preview.width
+        metadata["preview_height"] = result.preview.height
+    if result.blurhash:
+        metadata["blurhash"] = result.blurhash
+    if result.missing:
+        metadata["renditions_missing"] = dict(result.missing)
+    return metadata
+
+
+def _store_result(asset_id: int, result: ProcessingResult, mtime_ns: int = 0) -> bool:
+    """Marks the asset ready with its metadata; False when it was deleted meanwhile."""
+    now = timezone.now()
+    metadata = {**result.metadata, **_rendition_metadata(result)}
     updated = Asset.objects.filter(pk=asset_id).update(
+        captured_at=dates.captured_at(metadata, mtime_ns or time.time_ns()),
         status=AssetStatus.READY,
         processing_stage=ProcessingStage.DONE,
         processing_progress=100,
@@ -228,6 +255,36 @@ def _store_result(asset_id: int, result: ProcessingResult) -> bool:
         updated_at=now,
     )
     return bool(updated)
+
+
+def _remove_superseded_renditions(before: Asset, result: ProcessingResult) -> None:
+    """After a reprocess, each rendition file the asset showed before and does not show now
+    (an older rendering version, a changed file, a preview that failed this time) is deleted,
+    unless another asset still shows it."""
+    current = {result.thumbnail.name, result.preview.name if result.preview else None}
+    for key, old in rendition_files(before.media_metadata).items():
+        if old in current:
+            continue
+        still_shown = (
+            Asset.objects.filter(
+                checksum=before.checksum, **{f"media_metadata__{key}": thumbnail_url_for(old)}
+            )
+            .exclude(pk=before.pk)
+            .exists()
+        )
+        if not still_shown:
+            logger.info("removing superseded rendition %s", old)
+            remove_rendition_file(old)
+
+
+def _remove_unshown_renditions(asset_id: int, result: ProcessingResult) -> None:
+    """The renditions just written for an asset deleted meanwhile, unless another asset
+    made from the same file shows them."""
+    if Asset.objects.filter(checksum=result.checksum).exclude(pk=asset_id).exists():
+        return
+    remove_rendition_file(result.thumbnail.name)
+    if result.preview is not None:
+        remove_rendition_file(result.preview.name)
 
 
 def reconcile_stuck_assets(

@@ -14,6 +14,7 @@ import logging
 from typing import Any
 
 from asgiref.sync import sync_to_async
+from autobahn.exception import Disconnected
 from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
@@ -22,10 +23,12 @@ from assets.api.serializers import AssetSerializer
 from assets.realtime import events, presence
 from assets.realtime.delivery import OrderedDelivery
 from assets.realtime.fanout import process_fanout
-from assets.realtime.middleware import client_address, header
+from assets.realtime.middleware import client_address, credentials_still_valid, header
 from assets.realtime.protocol import (
+    AUTH_RECHECK_SECONDS,
     CLOSE_IDLE,
     CLOSE_TOO_BIG,
+    CLOSE_UNAUTHORIZED,
     CLOSE_UNAVAILABLE,
     MAX_FRAME_BYTES,
     PONG,
@@ -55,9 +58,16 @@ def _read_snapshot() -> list[dict[str, Any]]:
 class ProcessingConsumer(AsyncWebsocketConsumer):
     """One browser or script connection, fed by its process's fan-out."""
 
+    # No channel-layer channel per connection: updates arrive through the process's one
+    # subscription (fanout.py). A channel of its own would cost a blocking Redis read per
+    # socket, and when Redis went away every socket would die with 1011 and a traceback.
+    channel_layer_alias = "mam-no-channel-per-connection"
+
     delivery: OrderedDelivery | None = None
     _counted = False
     _idle_task: asyncio.Task[None] | None = None
+    _auth_task: asyncio.Task[None] | None = None
+    _gone = False
 
     async def connect(self) -> None:
         self._last_heard = asyncio.get_running_loop().time()
@@ -94,6 +104,7 @@ class ProcessingConsumer(AsyncWebsocketConsumer):
         )
         delivery.start(last_seq)
         self._idle_task = asyncio.create_task(self._close_when_idle())
+        self._auth_task = asyncio.create_task(self._close_when_revoked())
         log_event(
             "ws_connect",
             client=client_address(self.scope),
@@ -126,8 +137,9 @@ class ProcessingConsumer(AsyncWebsocketConsumer):
 
     async def _release(self) -> None:
         """Undoes what connect did; safe to call more than once."""
-        if self._idle_task is not None and self._idle_task is not asyncio.current_task():
-            self._idle_task.cancel()
+        for task in (self._idle_task, self._auth_task):
+            if task is not None and task is not asyncio.current_task():
+                task.cancel()
         if self.delivery is not None:
             self.delivery.close()
             process_fanout().leave(self.delivery)
@@ -177,7 +189,12 @@ class ProcessingConsumer(AsyncWebsocketConsumer):
             await self.delivery.go_live()
 
     async def _send_text(self, text: str) -> None:
-        await self.send(text_data=text)
+        try:
+            await self.send(text_data=text)
+        except Disconnected:
+            # The client left while this was on its way: its disconnect event follows and
+            # releases the connection; nothing went wrong on our side.
+            self._gone = True
 
     async def _error(self, text: str) -> None:
         await self._send_text(encode(error_message(text)))
@@ -195,6 +212,20 @@ class ProcessingConsumer(AsyncWebsocketConsumer):
                 await self.close(code=CLOSE_IDLE, reason="idle timeout")
                 return
             await asyncio.sleep(remaining)
+
+    async def _close_when_revoked(self) -> None:
+        """A revoked token, a deactivated user or an ended session closes the socket."""
+        while True:
+            await asyncio.sleep(AUTH_RECHECK_SECONDS)
+            try:
+                valid = await credentials_still_valid(self.scope)
+            except Exception as exc:  # the database is down: keep serving, check again later
+                logger.warning("could not re-check a connection's credentials: %s", exc)
+                continue
+            if not valid:
+                log_event("ws_revoked", client=client_address(self.scope))
+                await self.close(code=CLOSE_UNAUTHORIZED, reason="credentials revoked")
+                return
 
 
 def _last_seq(data: object) -> int | None:

@@ -1,9 +1,10 @@
-"""The one place progress events are published, numbered and retained for resume.
+"""The one place events are published, numbered and retained for resume.
 
-Every `processing_update` gets a system-wide `seq` from Redis and is appended to a capped
-Redis stream whose entry ids are `<seq>-0` (so "everything after N" is one XRANGE), in one
-atomic script; then it is sent to the channel-layer group every /ws connection joins. The
-channel layer delivers at most once; the stream is what a reconnecting client resumes from.
+Every event (a `processing_update`, or an asset created, changed or deleted) gets a
+system-wide `seq` from Redis and is appended to a capped Redis stream whose entry ids are
+`<seq>-0` (so "everything after N" is one XRANGE), in one atomic script; then it is sent to
+the channel-layer group every /ws connection joins. The channel layer delivers at most once;
+the stream is what a reconnecting client resumes from.
 """
 
 from __future__ import annotations
@@ -13,18 +14,31 @@ import json
 import logging
 import os
 import threading
-from typing import Any, cast
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, ClassVar, cast
 
 import redis
 from channels.layers import get_channel_layer
 
-from assets.realtime.protocol import GROUP, LAYER_MESSAGE_TYPE, update_message
+from assets.realtime.protocol import (
+    ASSET_CREATED,
+    ASSET_DELETED,
+    ASSET_UPDATE,
+    GROUP,
+    LAYER_MESSAGE_TYPE,
+    PROCESSING_UPDATE,
+    event_message,
+)
 from mam.config import Config
 from mam.redis_clients import Purpose, redis_client, redis_key
 
 logger = logging.getLogger("mam.events")
 
 BROADCAST_TIMEOUT = 2.0
+# The most events numbered by one script call (and handed over in one broadcast): a bulk
+# import of 100,000 files announces them in rounds of this many.
+PUBLISH_BATCH = 500
 
 
 def seq_key() -> str:
@@ -50,21 +64,55 @@ def seq_of(entry_id: bytes | str) -> int:
     return int(text.partition("-")[0])
 
 
-# INCR the sequence and XADD under the same number, atomically; if the stream already holds a
-# higher id (the counter key was lost), continue after the stream instead of failing.
+# Number and XADD each event (ARGV[2..], pairs of kind and data) atomically, continuing from
+# the counter; if the stream already holds a higher id (the counter key was lost), continue
+# after the stream instead of failing. Returns the seqs given, in order.
 _PUBLISH_SCRIPT = """
-local seq = redis.call('INCR', KEYS[1])
+local seq = tonumber(redis.call('GET', KEYS[1]) or '0')
 local last = redis.call('XREVRANGE', KEYS[2], '+', '-', 'COUNT', 1)
 if last[1] then
   local last_seq = tonumber(string.match(last[1][1], '^(%d+)'))
-  if last_seq >= seq then
-    seq = last_seq + 1
-    redis.call('SET', KEYS[1], seq)
+  if last_seq > seq then
+    seq = last_seq
   end
 end
-redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[2], seq .. '-0', 'data', ARGV[1])
-return seq
+local seqs = {}
+for i = 2, #ARGV, 2 do
+  seq = seq + 1
+  redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[1], seq .. '-0', 'data', ARGV[i + 1],
+             'type', ARGV[i])
+  seqs[#seqs + 1] = seq
+end
+redis.call('SET', KEYS[1], seq)
+return seqs
 """
+
+
+@dataclass(frozen=True)
+class ProcessingUpdate:
+    """One asset's progress, as a `processing_update` carries it (CONTRACT.md section 4)."""
+
+    kind: ClassVar[str] = PROCESSING_UPDATE
+
+    asset_id: int
+    status: str
+    stage: str
+    progress: int
+    error: str | None = None
+    thumbnail_url: str | None = None
+
+    def data(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "asset_id": self.asset_id,
+            "progress": self.progress,
+            "stage": str(self.stage),
+            "status": str(self.status),
+        }
+        if self.error:
+            data["error"] = self.error
+        if self.thumbnail_url:
+            data["thumbnail_url"] = self.thumbnail_url
+        return data
 
 
 def publish_processing_update(
@@ -81,36 +129,104 @@ def publish_processing_update(
     Never raises: the database holds the truth, so a lost event costs a client a refresh,
     while a raised one would cost the asset its processing.
     """
-    # The `data` of a processing_update (CONTRACT.md section 4).
-    data: dict[str, Any] = {
-        "asset_id": asset_id,
-        "progress": progress,
-        "stage": str(stage),
-        "status": str(status),
-    }
-    if error:
-        data["error"] = error
-    if thumbnail_url:
-        data["thumbnail_url"] = thumbnail_url
+    update = ProcessingUpdate(
+        asset_id=asset_id,
+        status=status,
+        stage=stage,
+        progress=progress,
+        error=error,
+        thumbnail_url=thumbnail_url,
+    )
+    return publish_processing_updates([update])[0]
+
+
+@dataclass(frozen=True)
+class AssetEvent:
+    """An asset created, changed or deleted, as `asset_created`, `asset_update` or
+    `asset_deleted` carries it: `asset_id`, then the asset's fields (created), the fields that
+    changed (update), or nothing more (deleted)."""
+
+    kind: str
+    asset_id: int
+    fields: Mapping[str, Any]
+
+    def data(self) -> dict[str, Any]:
+        return {**self.fields, "asset_id": self.asset_id}
+
+
+def asset_created(asset_id: int, fields: Mapping[str, Any]) -> AssetEvent:
+    return AssetEvent(ASSET_CREATED, asset_id, fields)
+
+
+def asset_updated(asset_id: int, changes: Mapping[str, Any]) -> AssetEvent:
+    return AssetEvent(ASSET_UPDATE, asset_id, changes)
+
+
+def asset_deleted(asset_id: int) -> AssetEvent:
+    return AssetEvent(ASSET_DELETED, asset_id, {})
+
+
+Event = ProcessingUpdate | AssetEvent
+
+
+def publish_processing_updates(updates: Sequence[ProcessingUpdate]) -> list[int | None]:
+    """Numbers, retains and broadcasts many updates, in order, with one Redis round trip for
+    the numbering and one hand-over to the broadcast loop; returns their seqs (all None if
+    Redis is down). Never raises, like publish_processing_update.
+
+    For bursts such as enqueueing a whole import: the seqs are consecutive and the broadcasts
+    leave in seq order, so a client applies them as if they had been published one by one.
+    """
+    return publish_events(updates)
+
+
+def publish_events(events: Sequence[Event]) -> list[int | None]:
+    """Numbers, retains and broadcasts events of any kind, in order, PUBLISH_BATCH to a Redis
+    round trip; returns their seqs (None for those Redis could not take). Never raises."""
+    seqs: list[int | None] = []
+    for start in range(0, len(events), PUBLISH_BATCH):
+        seqs.extend(_publish_batch(events[start : start + PUBLISH_BATCH]))
+    return seqs
+
+
+def _publish_batch(events: Sequence[Event]) -> list[int | None]:
+    if not events:
+        return []
+    payloads = [event.data() for event in events]
+    kinds = [event.kind for event in events]
     try:
-        seq = int(
-            redis_client(Purpose.EVENTS).eval(
-                _PUBLISH_SCRIPT,
-                2,
-                seq_key(),
-                stream_key(),
-                json.dumps(data),
-                Config.EVENT_RETENTION,
-            )
+        reply = redis_client(Purpose.EVENTS).eval(
+            _PUBLISH_SCRIPT,
+            2,
+            seq_key(),
+            stream_key(),
+            Config.EVENT_RETENTION,
+            *(
+                part
+                for kind, data in zip(kinds, payloads, strict=True)
+                for part in (kind, json.dumps(data, default=str))
+            ),
         )
+        seqs = [int(seq) for seq in cast(list[int], reply)]
     except redis.RedisError as exc:
-        logger.warning("could not publish update for asset %s: %s", data["asset_id"], exc)
-        return None
+        logger.warning(
+            "could not publish %s event(s), the first %s for asset %s: %s",
+            len(events),
+            kinds[0],
+            events[0].asset_id,
+            exc,
+        )
+        return [None] * len(events)
     try:
-        _broadcast({"type": LAYER_MESSAGE_TYPE, "seq": seq, "data": data})
-    except Exception as exc:  # the channel layer may be down; the stream still has it
-        logger.warning("could not broadcast update %s: %s", seq, exc)
-    return seq
+        _broadcast(
+            [
+                {"type": LAYER_MESSAGE_TYPE, "seq": seq, "kind": kind, "data": data}
+                for seq, kind, data in zip(seqs, kinds, payloads, strict=True)
+            ]
+        )
+    except Exception as exc:  # the channel layer may be down; the stream still has them
+        logger.warning("could not broadcast events %s..%s: %s", seqs[0], seqs[-1], exc)
+    return list(seqs)
 
 
 class _BroadcastLoop:
@@ -139,16 +255,24 @@ def _loop() -> asyncio.AbstractEventLoop:
         return _broadcast_loop.loop
 
 
-def _broadcast(event: dict[str, Any]) -> None:
+def _broadcast(events: list[dict[str, Any]]) -> None:
+    """Sends the events to the update group one after another (in seq order), each within
+    BROADCAST_TIMEOUT; the first that fails stops the rest (they are in the stream)."""
     layer = get_channel_layer()
     if layer is None:
         return
-    future = asyncio.run_coroutine_threadsafe(layer.group_send(GROUP, event), _loop())
-    future.result(timeout=BROADCAST_TIMEOUT)
+
+    async def send_in_order() -> None:
+        for event in events:
+            await asyncio.wait_for(layer.group_send(GROUP, event), BROADCAST_TIMEOUT)
+
+    future = asyncio.run_coroutine_threadsafe(send_in_order(), _loop())
+    future.result(timeout=BROADCAST_TIMEOUT * len(events))
 
 
 def updates_after(last_seq: int, *, limit: int = 10_000) -> tuple[list[dict[str, Any]], bool]:
-    """Retained updates after `last_seq`, oldest first, and whether the retention covers it.
+    """Retained events after `last_seq` (as the client receives them), oldest first, and
+    whether the retention covers it.
 
     `complete` is False when updates after last_seq have already been trimmed away: the
     client must then take a snapshot instead.
@@ -163,11 +287,13 @@ def updates_after(last_seq: int, *, limit: int = 10_000) -> tuple[list[dict[str,
     complete = seq_of(oldest[0][0]) <= last_seq + 1
     entries = stream_entries(client.xrange(stream_key(), f"({last_seq}-0", "+", count=limit))
     return [
-        update_message(seq_of(entry_id), json.loads(fields[b"data"]))
+        event_message(
+            fields.get(b"type", b"").decode(), seq_of(entry_id), json.loads(fields[b"data"])
+        )
         for entry_id, fields in entries
     ], complete
 
 
 def current_seq() -> int:
-    """The seq of the newest update published (0 before the first)."""
+    """The seq of the newest event published (0 before the first)."""
     return int(redis_client(Purpose.EVENTS).get(seq_key()) or 0)

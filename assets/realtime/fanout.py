@@ -17,7 +17,13 @@ from typing import Any, Protocol
 
 from channels.layers import get_channel_layer
 
-from assets.realtime.protocol import GROUP, LAYER_MESSAGE_TYPE, encode, update_message
+from assets.realtime.protocol import (
+    GROUP,
+    LAYER_MESSAGE_TYPE,
+    PROCESSING_UPDATE,
+    encode,
+    event_message,
+)
 
 logger = logging.getLogger("mam.realtime")
 
@@ -30,11 +36,16 @@ class ProcessFanout:
     """The process's subscription to the update group, and the connections it feeds."""
 
     GROUP_REFRESH_SECONDS = 600.0  # well inside channels-redis' group_expiry
+    # Redis restarted empty forgets the group without the blocking receive noticing: the
+    # process would get no update until the refresh above (a stall with no seq gap, seen in
+    # the soak). Joining again this often bounds that; the stream fills what was missed.
+    REJOIN_SECONDS = 5.0
 
     def __init__(self) -> None:
         self.subscribers: set[Subscriber] = set()
         self.channel: str | None = None
         self._task: asyncio.Task[None] | None = None
+        self._membership: asyncio.Task[None] | None = None
         self._ready = asyncio.Lock()
 
     async def join(self, subscriber: Subscriber) -> None:
@@ -48,7 +59,19 @@ class ProcessFanout:
                 self.channel = await layer.new_channel()
                 await layer.group_add(GROUP, self.channel)
                 self._task = asyncio.create_task(self._run(layer, self.channel))
+                if self._membership is not None:
+                    self._membership.cancel()
+                self._membership = asyncio.create_task(self._keep_membership(layer, self.channel))
         self.subscribers.add(subscriber)
+
+    async def _keep_membership(self, layer: Any, channel: str) -> None:
+        while True:
+            _raise_if_cancelled()
+            await asyncio.sleep(self.REJOIN_SECONDS)
+            try:
+                await layer.group_add(GROUP, channel)
+            except Exception as exc:  # Redis away: the next round tries again
+                logger.debug("rejoining the update group failed: %s", exc)
 
     def leave(self, subscriber: Subscriber) -> None:
         self.subscribers.discard(subscriber)
@@ -56,8 +79,13 @@ class ProcessFanout:
     async def _run(self, layer: Any, channel: str) -> None:
         refreshed = time.monotonic()
         while True:
+            _raise_if_cancelled()
             try:
-                message = await asyncio.wait_for(layer.receive(channel), self.GROUP_REFRESH_SECONDS)
+                # Not asyncio.wait_for: on Python 3.11 it returns the result instead of
+                # raising when the cancel and the message arrive together, and this loop then
+                # outlived its cancel (a server that never stops, a test run that hung).
+                async with asyncio.timeout(self.GROUP_REFRESH_SECONDS):
+                    message = await layer.receive(channel)
             except TimeoutError:
                 message = None
             except Exception as exc:  # Redis went away: wait, rejoin; seq gaps are refilled
@@ -72,12 +100,21 @@ class ProcessFanout:
             if message is None or message.get("type") != LAYER_MESSAGE_TYPE:
                 continue
             seq = int(message["seq"])
-            text = encode(update_message(seq, message["data"]))
+            # A message without a kind comes from a server older than asset events.
+            kind = str(message.get("kind", PROCESSING_UPDATE))
+            text = encode(event_message(kind, seq, message["data"]))
             for subscriber in list(self.subscribers):
                 try:
                     await subscriber.offer(seq, text)
                 except Exception:  # one broken socket must not stop the others' updates
                     logger.exception("delivering update %s failed", seq)
+
+
+def _raise_if_cancelled() -> None:
+    """A cancel some library swallowed still ends the loop that was cancelled."""
+    task = asyncio.current_task()
+    if task is not None and task.cancelling():
+        raise asyncio.CancelledError
 
 
 _fanouts: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, ProcessFanout] = (

@@ -13,17 +13,33 @@ CLOSE_IDLE = 1000
 # 1009 is the protocol's "message too big", which Daphne (autobahn) keeps for itself: it drops
 # messages over its own limit (1 MiB); the application's refusal is 4000 + 1009.
 CLOSE_TOO_BIG = 4009
+# Credentials revoked while connected (a token revoked, a user deactivated, signed out):
+# 4000 + HTTP's 401.
+CLOSE_UNAUTHORIZED = 4401
+# How often an open socket's credentials are checked again.
+AUTH_RECHECK_SECONDS = 30
 CLOSE_UNAVAILABLE = 4011  # 4000 + 1011 "try again later", for the same reason
 
 GROUP = "processing"  # the channel-layer group every server process's fan-out joins
-LAYER_MESSAGE_TYPE = "processing.update"  # the channel-layer message carrying one update
+LAYER_MESSAGE_TYPE = "processing.update"  # the channel-layer message carrying one event
 
-PROCESSING_UPDATE = "processing_update"
+# The numbered, retained, resumable messages (one seq counter for all of them):
+PROCESSING_UPDATE = "processing_update"  # an asset's processing moved on
+ASSET_CREATED = "asset_created"  # data: the new asset as the API shows it, plus asset_id
+ASSET_UPDATE = "asset_update"  # data: asset_id and the fields that changed (a rename: title)
+ASSET_DELETED = "asset_deleted"  # data: asset_id
+EVENT_TYPES = frozenset({PROCESSING_UPDATE, ASSET_CREATED, ASSET_UPDATE, ASSET_DELETED})
+
+
+def event_message(kind: str, seq: int, data: dict[str, Any]) -> dict[str, Any]:
+    """A numbered event as the client receives it; anything unknown reads as progress (the
+    stream's entries from before there were other kinds carry no kind)."""
+    return {"type": kind if kind in EVENT_TYPES else PROCESSING_UPDATE, "seq": seq, "data": data}
 
 
 def update_message(seq: int, data: dict[str, Any]) -> dict[str, Any]:
     """A processing_update as the client receives it."""
-    return {"type": PROCESSING_UPDATE, "seq": seq, "data": data}
+    return event_message(PROCESSING_UPDATE, seq, data)
 
 
 def connection_message(*, last_seq: int, idle_timeout: float) -> dict[str, Any]:

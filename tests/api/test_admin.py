@@ -165,7 +165,9 @@ def test_assets_cannot_be_added_through_the_admin(staff: Client) -> None:
     assert staff.get(f"{CHANGELIST}add/").status_code == 403
 
 
-def test_the_admin_requires_a_staff_login(client: Client, library: dict[str, Asset]) -> None:
-    response = client.get(CHANGELIST)
+def test_the_admin_requires_a_staff_login(
+    anonymous_client: Client, library: dict[str, Asset]
+) -> None:
+    response = anonymous_client.get(CHANGELIST)
     assert response.status_code == 302
     assert "/admin/login/" in response["Location"]

@@ -68,7 +68,7 @@ def test_registering_a_file_returns_the_asset_and_enqueues_after_commit(
     assert body["status"] == "pending"
     assert body["processing"] == {"stage": "queued", "progress": 0, "error": None}
     assert TIMESTAMP.match(body["created_at"]) and TIMESTAMP.match(body["updated_at"])
-    assert len(callbacks) == 1
+    assert len(callbacks) == 2  # the asset_created announcement, then the enqueue
     no_broker.assert_called_once_with(body["id"])
 
 
@@ -214,14 +214,28 @@ def test_list_has_the_contract_envelope(client: Client, media_root: Path) -> Non
     make_assets(media_root, 3)
     body = client.get(API).json()
     assert set(body) == {"items", "meta"}
-    assert body["meta"] == {"page": 1, "page_size": 20, "total": 3, "pages": 1}
+    assert body["meta"] == {
+        "page": 1,
+        "page_size": 20,
+        "total": 3,
+        "pages": 1,
+        "total_estimated": False,
+        "next_cursor": None,
+    }
     assert [a["title"] for a in body["items"]] == ["Photo 002", "Photo 001", "Photo 000"]
 
 
 def test_pagination_pages_and_clamping(client: Client, media_root: Path) -> None:
     make_assets(media_root, 5)
     body = client.get(API, {"page": 2, "page_size": 2}).json()
-    assert body["meta"] == {"page": 2, "page_size": 2, "total": 5, "pages": 3}
+    meta = body["meta"]
+    assert {k: meta[k] for k in ("page", "page_size", "total", "pages")} == {
+        "page": 2,
+        "page_size": 2,
+        "total": 5,
+        "pages": 3,
+    }
+    assert isinstance(meta["next_cursor"], str) and meta["total_estimated"] is False
     assert len(body["items"]) == 2
     assert client.get(API, {"page_size": 1000}).json()["meta"]["page_size"] == 100
     past = client.get(API, {"page": 9, "page_size": 2})
@@ -342,7 +356,7 @@ def test_the_schema_says_what_the_api_does(client: Client) -> None:
     assert "maximum" not in page_size["schema"]  # larger values are clamped, not refused
     upload = schema["components"]["schemas"]["UploadAssetRequest"]["properties"]["file"]
     assert upload == {"type": "string", "format": "binary"}
-    patch = schema["components"]["schemas"]["PatchedRenameAssetRequest"]
+    patch = schema["components"]["schemas"]["PatchedChangeAssetRequest"]
     assert "required" not in patch
 
 

@@ -12,10 +12,12 @@ from unittest import mock
 
 import pytest
 import redis
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from prometheus_client.parser import text_string_to_metric_families
 
-from assets import metrics
+from assets import metrics, selectors
 from assets.jobs import worker
 from assets.models import Asset, AssetStatus
 from assets.realtime import presence
@@ -41,6 +43,22 @@ def r() -> Iterator[redis.Redis]:
         client.delete(key)
     client.delete(presence.connections_key(), presence.seen_key())
     client.delete(scheduler.last_tick_key(), scheduler.last_reconcile_key())
+
+
+@pytest.fixture(autouse=True)
+def no_shared_status_counts() -> None:
+    """Status counts are shared through Redis for a moment; each test starts without them."""
+    expire_status_counts()
+
+
+def expire_status_counts() -> None:
+    """What STATUS_COUNTS_MAX_AGE seconds do: the next reader counts again."""
+    client = redis.Redis.from_url(Config.REDIS_URL)
+    client.delete(selectors.status_counts_key(), selectors.status_recount_key())
+
+
+def count_queries(queries: CaptureQueriesContext) -> int:
+    return sum('COUNT("assets_asset"."id") AS "n"' in q["sql"] for q in queries.captured_queries)
 
 
 @pytest.fixture
@@ -222,6 +240,7 @@ def test_failures_are_counted_by_reason_class(client: Client, media_root: Path) 
     with mock.patch("assets.realtime.events.publish_processing_update"):
         worker.mark_failed(asset_id=first.pk, reason="bad", reason_class="corrupt")
         worker.mark_failed(asset_id=second.pk, reason="gone", reason_class="file_changed")
+    expire_status_counts()  # the asset counts may be STATUS_COUNTS_MAX_AGE old
     after = scrape(client)
 
     for reason_class in ("corrupt", "file_changed"):
@@ -234,17 +253,18 @@ def test_failures_are_counted_by_reason_class(client: Client, media_root: Path) 
 def test_thumbnails_served_and_throttled_are_counted(
     client: Client, thumbnail_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from django.core.cache import cache
     from rest_framework.throttling import ScopedRateThrottle
 
-    cache.clear()
+    from tests.support.ratelimits import reset_rate_limits
+
+    reset_rate_limits()
     monkeypatch.setattr(ScopedRateThrottle, "THROTTLE_RATES", {"thumbnails": "2/min"})
     name = "b" * 64 + "-320.jpg"
     (thumbnail_dir / name).write_bytes(b"\xff\xd8\xff")
     before = scrape(client)
     codes = [client.get(f"/thumbnails/{name}").status_code for _ in range(3)]
     after = scrape(client)
-    cache.clear()
+    reset_rate_limits()
 
     assert codes == [200, 200, 429]
     assert after["mam_thumbnails_served_total"] - before["mam_thumbnails_served_total"] == 2
@@ -255,6 +275,53 @@ def test_metrics_still_answer_when_redis_is_down(client: Client, redis_down: Non
     samples = scrape(client)
     assert samples["mam_redis_up"] == 0
     assert samples["mam_database_up"] == 1
+
+
+def test_a_scrape_storm_counts_the_assets_once_per_interval(client: Client) -> None:
+    make_assets(pending=2, processing=1, failed=3, ready=4)
+
+    with CaptureQueriesContext(connection) as queries:
+        bodies = [client.get(PROCESSING).json() for _ in range(10)]
+        samples = [scrape(client) for _ in range(10)]
+
+    assert count_queries(queries) == 1
+    assert all((b["active"], b["pending"], b["failed"], b["ready"]) == (1, 2, 3, 4) for b in bodies)
+    assert all(s["mam_assets{status=failed}"] == 3 for s in samples)
+
+
+def test_status_counts_are_at_most_their_max_age_old(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(selectors, "STATUS_COUNTS_MAX_AGE", 0.3)
+    make_assets(pending=2)
+    assert selectors.status_counts()["pending"] == 2
+    make_assets(pending=1)
+
+    assert selectors.status_counts()["pending"] == 2  # shared, not recounted yet
+    time.sleep(0.4)
+    assert selectors.status_counts()["pending"] == 3
+
+
+def test_while_one_process_recounts_the_others_answer_with_the_previous_counts(
+    monkeypatch: pytest.MonkeyPatch, r: redis.Redis
+) -> None:
+    monkeypatch.setattr(selectors, "STATUS_COUNTS_MAX_AGE", 0.1)
+    make_assets(failed=1)
+    selectors.status_counts()
+    time.sleep(0.2)  # stale now
+    make_assets(failed=1)
+    r.set(selectors.status_recount_key(), 1, px=3000)  # another process counts
+
+    with CaptureQueriesContext(connection) as queries:
+        assert selectors.status_counts()["failed"] == 1
+    assert count_queries(queries) == 0
+
+    r.delete(selectors.status_recount_key())  # that process is done (or died)
+    assert selectors.status_counts()["failed"] == 2
+
+
+def test_status_counts_are_counted_directly_when_redis_is_down(redis_down: None) -> None:
+    make_assets(pending=1, ready=2)
+    for _ in range(2):
+        assert selectors.status_counts() == {"pending": 1, "processing": 0, "ready": 2, "failed": 0}
 
 
 def test_a_broken_metrics_connection_never_fails_a_thumbnail(

@@ -4,27 +4,31 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
+from unittest import mock
 
 import pytest
-from django.core.cache import cache
 from django.test import Client
 
+from assets.jobs.processing.thumbnails import preview_name, thumbnail_name
 from mam.config import Config
 from tests.support.contract import assert_error
+from tests.support.ratelimits import reset_rate_limits
 
 NAME = "ab" * 32 + "-320.jpg"
 
 
 @pytest.fixture(autouse=True)
 def fresh_throttle() -> None:
-    cache.clear()
+    reset_rate_limits()
 
 
+# Names made before rendering versions, those made now, and previews beside them.
+@pytest.mark.parametrize("name", [NAME, thumbnail_name("ab" * 32), preview_name("ab" * 32)])
 def test_thumbnail_is_served_with_long_lived_cache_headers(
-    client: Client, thumbnail_dir: Path
+    client: Client, thumbnail_dir: Path, name: str
 ) -> None:
-    (thumbnail_dir / NAME).write_bytes(b"\xff\xd8\xff jpeg")
-    for url in (f"/thumbnails/{NAME}", f"/thumbnails/{NAME}/"):
+    (thumbnail_dir / name).write_bytes(b"\xff\xd8\xff jpeg")
+    for url in (f"/thumbnails/{name}", f"/thumbnails/{name}/"):
         response = client.get(url, HTTP_ACCEPT="image/avif,image/webp,*/*")
         assert response.status_code == 200
         assert response["Content-Type"] == "image/jpeg"
@@ -37,7 +41,16 @@ def test_thumbnail_is_served_with_long_lived_cache_headers(
 
 @pytest.mark.parametrize(
     "name",
-    ["missing" + NAME[7:], "../mam.db", "..%2Fmam.db", "x.jpg", NAME.replace(".jpg", ".png")],
+    [
+        "missing" + NAME[7:],
+        "../mam.db",
+        "..%2Fmam.db",
+        "x.jpg",
+        NAME.replace(".jpg", ".png"),
+        preview_name("ab" * 32),  # well named, but never written
+        preview_name("ab" * 32).replace(".jpg", ".webp"),
+        "ab" * 32 + "-16000-v2.jpg",
+    ],
 )
 def test_unknown_or_malformed_thumbnail_is_404_json(client: Client, name: str) -> None:
     assert_error(client.get(f"/thumbnails/{name}", HTTP_ACCEPT="image/jpeg"), 404)
@@ -46,13 +59,17 @@ def test_unknown_or_malformed_thumbnail_is_404_json(client: Client, name: str) -
 def test_thumbnails_are_rate_limited_with_retry_after(
     client: Client, thumbnail_dir: Path, settings: Any
 ) -> None:
-    settings.REST_FRAMEWORK = {
-        **settings.REST_FRAMEWORK,
-        "DEFAULT_THROTTLE_RATES": {"thumbnails": "3/min"},
-    }
     from rest_framework.settings import api_settings
     from rest_framework.throttling import ScopedRateThrottle
 
+    # DRF reads the rates once, into the class: put back exactly what was there (restoring
+    # from api_settings inside this test would keep the test's rates, without `login`, for
+    # every later test in this process).
+    before = ScopedRateThrottle.THROTTLE_RATES
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {**before, "thumbnails": "3/min"},
+    }
     ScopedRateThrottle.THROTTLE_RATES = api_settings.DEFAULT_THROTTLE_RATES
     try:
         (thumbnail_dir / NAME).write_bytes(b"jpeg")
@@ -62,7 +79,7 @@ def test_thumbnails_are_rate_limited_with_retry_after(
         assert_error(limited, 429)
         assert int(limited["Retry-After"]) > 0
     finally:
-        ScopedRateThrottle.THROTTLE_RATES = api_settings.DEFAULT_THROTTLE_RATES
+        ScopedRateThrottle.THROTTLE_RATES = before
 
 
 @pytest.mark.django_db
@@ -95,3 +112,17 @@ def test_health_is_503_when_the_media_folder_is_missing(client: Client, media_ro
     body = client.get("/api/v1/health/status").json()
     assert body["components"]["filesystem"]["media_readable"] is False
     assert client.get("/api/v1/health/status").status_code == 503
+
+
+def test_a_rate_limit_that_cannot_reach_redis_lets_the_request_through(
+    client: Client, thumbnail_dir: Path
+) -> None:
+    import redis as redis_lib
+
+    (thumbnail_dir / NAME).write_bytes(b"\xff\xd8\xff jpeg")
+    with mock.patch(
+        "django.core.cache.backends.redis.RedisCacheClient.get",
+        side_effect=redis_lib.ConnectionError("down"),
+    ) as get:
+        assert client.get(f"/thumbnails/{NAME}").status_code == 200
+    assert get.called

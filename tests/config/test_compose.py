@@ -71,9 +71,14 @@ def test_web_serves_daphne_on_the_contract_port(compose: dict[str, Any]) -> None
     assert f"{port}:{port}" in web["ports"]
     assert web["environment"]["PORT"] == str(port)
     script = command_of(web)[-1]
-    daphne = shlex.split(script.split("exec ", 1)[1])
-    expected = launcher.server_command(port)
-    assert daphne == ["python", *expected[1:]]
+    # The launcher's web-only mode: MAM_WEB_PROCESSES Daphne processes on the one port.
+    assert shlex.split(script.split("exec ", 1)[1]) == [
+        "python",
+        "-m",
+        "mam.launcher",
+        launcher.WEB_ONLY_FLAG,
+    ]
+    assert web["environment"]["MAM_BIND"] == "0.0.0.0"
     assert "migrate" in script
 
 

@@ -113,7 +113,7 @@ def test_load_refuses_to_start_with_one_line_and_status_2(
 def test_the_summary_for_the_system_log_holds_no_secrets(tmp_path: Path) -> None:
     summary = config(
         tmp_path,
-        MAM_SECRET_KEY="s3cret",
+        MAM_SECRET_KEY="s3cret-s3cret-s3cret-s3cret-s3cret-s3cret",
         DATABASE_URL="postgres://mam:hunter2@db.example:5432/mam",
     ).summary()
     text = repr(summary)
@@ -128,3 +128,92 @@ def test_a_worker_process_that_grew_past_the_limit_is_replaced() -> None:
     # Celery counts in KiB and checks after each task.
     assert app.conf.worker_max_memory_per_child == Config.WORKER_MAX_MEMORY_PER_CHILD // 1024
     assert Config.WORKER_MAX_MEMORY_PER_CHILD < Config.DECODER_MEMORY_BYTES
+
+
+# Access (CONTRACT.md section 7)
+
+
+def test_accounts_are_on_by_default_and_listen_everywhere(tmp_path: Path) -> None:
+    settings = config(tmp_path)
+    assert settings.AUTH_ENABLED is True
+    assert settings.BIND_ADDRESS == "0.0.0.0"
+
+
+def test_the_open_mode_listens_on_loopback_only(tmp_path: Path) -> None:
+    settings = config(tmp_path, MAM_AUTH="off")
+    assert settings.AUTH_ENABLED is False
+    assert settings.BIND_ADDRESS == "127.0.0.1"
+
+
+@pytest.mark.parametrize("bind", ["0.0.0.0", "192.0.2.7", "::"])
+def test_the_open_mode_refuses_a_network_bind(tmp_path: Path, bind: str) -> None:
+    with pytest.raises(ConfigError, match="loopback"):
+        config(tmp_path, MAM_AUTH="off", MAM_BIND=bind)
+
+
+@pytest.mark.parametrize("value", ["false", "0", "OFF", "no"])
+def test_mam_auth_takes_exactly_on_or_off(tmp_path: Path, value: str) -> None:
+    with pytest.raises(ConfigError, match="MAM_AUTH"):
+        config(tmp_path, MAM_AUTH=value)
+
+
+def test_the_secret_key_is_generated_once_private_and_reused(tmp_path: Path) -> None:
+    settings = config(tmp_path)
+    key = settings.secret_key()
+    path = settings.DATA_DIR / "secret_key"
+    assert len(key) >= 50
+    assert path.stat().st_mode & 0o777 == 0o600
+    assert config(tmp_path).secret_key() == key
+    assert "change-me" not in key
+
+
+def test_a_given_secret_key_wins_and_a_short_one_is_refused(tmp_path: Path) -> None:
+    given = "x" * 40
+    assert config(tmp_path, MAM_SECRET_KEY=given).secret_key() == given
+    with pytest.raises(ConfigError, match="32 characters"):
+        config(tmp_path, MAM_SECRET_KEY="short")
+
+
+def test_the_default_hosts_are_loopback_and_this_machine(tmp_path: Path) -> None:
+    import socket
+
+    hosts = config(tmp_path).ALLOWED_HOSTS
+    assert {"localhost", "127.0.0.1", "[::1]", socket.gethostname()} <= set(hosts)
+    assert "*" not in hosts
+
+
+def deploy_warnings(tmp_path: Path, **env: str) -> set[str]:
+    import os
+    import re
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy"],
+        cwd=BASE_DIR,
+        env={**os.environ, "DATA_DIR": str(tmp_path / "data"), **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    return set(re.findall(r"\(([a-z_]+\.[WE]\d+)\)", done.stdout + done.stderr))
+
+
+def test_check_deploy_has_nothing_to_say_over_https(tmp_path: Path) -> None:
+    assert deploy_warnings(tmp_path, MAM_PUBLIC_URL="https://mam.example.org") == set()
+
+
+def test_check_deploy_over_plain_http_names_only_tls_settings(tmp_path: Path) -> None:
+    assert deploy_warnings(tmp_path) == {
+        "security.W004",  # HSTS
+        "security.W008",  # redirect to https
+        "security.W012",  # secure session cookie
+        "security.W016",  # secure CSRF cookie
+    }
+
+
+@pytest.mark.parametrize("url", ["mam.example.org", "ftp://mam.example.org", "https://x/path"])
+def test_a_malformed_public_url_is_refused(tmp_path: Path, url: str) -> None:
+    with pytest.raises(ConfigError, match="MAM_PUBLIC_URL"):
+        config(tmp_path, MAM_PUBLIC_URL=url)

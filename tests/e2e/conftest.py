@@ -8,6 +8,7 @@ import shutil
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -16,6 +17,7 @@ from playwright.sync_api import Error as PlaywrightError
 
 from mam.config import BASE_DIR
 from mam.frontend import NOT_BUILT
+from tests.e2e.ui import accounts_enabled, create_account, sign_in
 from tests.support.live import LiveSystem, start_live_system
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -59,6 +61,17 @@ WS_RECORDER = """
   window.WebSocket = Recorded;
 })();
 """
+
+
+# The role a test's page signs in as, unless the test says otherwise with @pytest.mark.role.
+DEFAULT_ROLE = "editor"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        "role(name): the account role the test's page is signed in as (None: not signed in)",
+    )
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -132,13 +145,17 @@ def system(
     own.stop()
 
 
-@pytest.fixture(scope="session")
+# Per module, not per session: while Playwright's sync driver is started, an event loop runs
+# in this thread, and Django refuses database calls from a thread with a running loop, so a
+# session-wide driver broke the database tests that a pytest-xdist worker ran after its first
+# browser test (their set-up or flush: SynchronousOnlyOperation).
+@pytest.fixture(scope="module")
 def playwright() -> Iterator[Playwright]:
     with sync_playwright() as driver:
         yield driver
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser(playwright: Playwright) -> Iterator[Browser]:
     chromium = playwright.chromium.launch(
         executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
@@ -147,11 +164,52 @@ def browser(playwright: Playwright) -> Iterator[Browser]:
     chromium.close()
 
 
+@pytest.fixture(scope="session")
+def signed_in_states() -> dict[tuple[str, str], Any]:
+    """Cookies of a browser signed in through the login page, per server and role.
+
+    Each (server, role) signs in once and later pages start with its cookies: the login
+    endpoint allows 10 attempts a minute per client, and every test here is the same client.
+    """
+    return {}
+
+
+def role_of(request: pytest.FixtureRequest) -> str | None:
+    marker = request.node.get_closest_marker("role")
+    return DEFAULT_ROLE if marker is None else marker.args[0]
+
+
+def storage_state_for(
+    browser: Browser, system: LiveSystem, role: str | None, states: dict[tuple[str, str], Any]
+) -> Any:
+    if role is None or not accounts_enabled(system):
+        return None
+    key = (system.base_url, role)
+    if key not in states:
+        username = f"e2e-{role}"
+        password = create_account(system, username, role)
+        context = browser.new_context(base_url=system.base_url)
+        context.set_default_timeout(15_000)
+        try:
+            sign_in(context.new_page(), username, password)
+            states[key] = context.storage_state()
+        finally:
+            context.close()
+    return states[key]
+
+
 @pytest.fixture
-def page(browser: Browser, system: LiveSystem, request: pytest.FixtureRequest) -> Iterator[Page]:
-    """A fresh page on the module's server; its screenshot goes to test-artifacts/e2e at the end."""
+def page(
+    browser: Browser,
+    system: LiveSystem,
+    request: pytest.FixtureRequest,
+    signed_in_states: dict[tuple[str, str], Any],
+) -> Iterator[Page]:
+    """A fresh page on the module's server, signed in as the test's role (editor unless marked);
+    its screenshot goes to test-artifacts/e2e at the end."""
+    state = storage_state_for(browser, system, role_of(request), signed_in_states)
     context: BrowserContext = browser.new_context(
-        base_url=system.base_url, viewport={"width": 1280, "height": 900}
+        base_url=system.base_url, viewport={"width": 1280, "height": 900}, storage_state=state
     )
     context.set_default_timeout(15_000)
     context.add_init_script(WS_RECORDER)

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import json
 import re
-from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Page, WebSocket, expect
+from playwright.sync_api import Page, Request, WebSocket, expect
 
 from tests.e2e.ui import (
     PROCESSING_TIMEOUT_MS,
@@ -17,11 +16,12 @@ from tests.e2e.ui import (
     expect_thumbnail_loaded,
     open_add_media,
     register_jpeg,
+    scroll_to_the_end,
     settle_live_connection,
     wait_all,
     wait_connected,
 )
-from tests.media import make_jpeg, make_png, make_video
+from tests.media import make_png, make_video
 from tests.support.live import LiveSystem
 
 pytestmark = pytest.mark.e2e
@@ -126,30 +126,6 @@ def test_registering_a_path_shows_live_progress_then_the_thumbnail_without_a_rel
     assert any(f["data"].get("status") == "processing" for f in updates), updates
 
 
-def test_an_upload_through_the_file_picker_completes_and_its_card_becomes_ready(
-    page: Page, system: LiveSystem, tmp_path: Path
-) -> None:
-    picked = make_jpeg(tmp_path / "picked photo.jpg", size=(800, 600), color=(240, 180, 20))
-    page.goto("/")
-    wait_connected(page)
-    panel = open_add_media(page)
-    panel.locator("input[type=file]").set_input_files(str(picked))
-
-    upload = panel.locator("li.upload-item").filter(has_text="picked photo.jpg")
-    expect(upload.locator(".upload-item__done")).to_contain_text("Uploaded.")
-    item = card(page, "picked photo")
-    expect(item).to_be_visible()
-    expect(item.locator(".badge")).to_have_text("Ready", timeout=PROCESSING_TIMEOUT_MS)
-    expect_thumbnail_loaded(item)
-
-    with system.client() as api:
-        found = api.get("/api/v1/assets", params={"q": "picked photo"}).json()["items"]
-    assert [a["title"] for a in found] == ["picked photo"]
-    stored = system.media / found[0]["file_path"]
-    assert found[0]["file_path"].startswith("uploads/")
-    assert stored.read_bytes() == picked.read_bytes()
-
-
 @pytest.mark.parametrize(
     "bad_path",
     ["nowhere/missing.jpg", "../outside.jpg", "notes/readme.txt"],
@@ -182,7 +158,7 @@ def test_a_bad_path_shows_the_servers_error_inline(
         assert api.get("/api/v1/assets").json()["meta"]["total"] == before
 
 
-def test_filters_search_and_pagination_keep_their_place_in_the_url(
+def test_filters_search_and_ordering_live_in_the_url_and_one_list_scrolls_with_no_page_numbers(
     page: Page, system: LiveSystem
 ) -> None:
     ids = [
@@ -194,46 +170,67 @@ def test_filters_search_and_pagination_keep_their_place_in_the_url(
     assert response.status_code == 201, response.text
     ids.append(response.json()["id"])
     wait_all(system, ids)
-    all_titles = {f"Batch {n:02}" for n in range(1, 24)} | {"Batch clip"}
-    cards = page.locator("ul.grid > li.card")
+    by_title = [f"Batch {n:02}" for n in range(1, 24)] + ["Batch clip"]
     titles = page.locator("ul.grid .card__title")
-    pages = page.get_by_role("navigation", name="Pages")
+    count = page.locator(".library__head .muted")
+    search = page.get_by_label("Search", exact=True)
+    sort = page.get_by_label("Sort by", exact=True)
+    cursor_requests: list[str] = []
+
+    def on_request(request: Request) -> None:
+        if "cursor=" in request.url:
+            cursor_requests.append(request.url)
+
+    page.on("request", on_request)
 
     page.goto("/")
-    page.get_by_label("Search", exact=True).fill("Batch")
+    search.fill("Batch")
     expect(page).to_have_url(re.compile(r"[?&]q=Batch(&|$)"))
-    expect(cards).to_have_count(20)
-    expect(pages).to_contain_text("Page 1 of 2")
-    first_page = set(titles.all_inner_texts())
-
-    pages.get_by_role("button", name="Next →").click()
-    expect(page).to_have_url(re.compile(r"[?&]page=2(&|$)"))
-    expect(cards).to_have_count(4)
-    expect(pages).to_contain_text("Page 2 of 2")
-    second_page = set(titles.all_inner_texts())
-    assert first_page | second_page == all_titles
-    assert not first_page & second_page
+    expect(count).to_have_text("24 assets")
+    sort.select_option("title")
+    expect(page).to_have_url(re.compile(r"[?&]ordering=title(&|$)"))
+    expect(titles.first).to_have_text("Batch 01")
+    # One list, no page numbers: scrolled to its end it holds all 24 in order; one page of 60
+    # held them all, so no cursor was followed.
+    assert scroll_to_the_end(page).titles == by_title
+    expect(page.get_by_role("navigation", name="Pages")).to_have_count(0)
+    expect(page.get_by_role("button", name=re.compile("Next"))).to_have_count(0)
+    expect(page).not_to_have_url(re.compile(r"[?&]page="))
+    assert cursor_requests == []
 
     page.reload()
-    expect(pages).to_contain_text("Page 2 of 2")
-    expect(cards).to_have_count(4)
-    assert set(titles.all_inner_texts()) == second_page
-    expect(page.get_by_label("Search", exact=True)).to_have_value("Batch")
+    expect(search).to_have_value("Batch")
+    expect(sort).to_have_value("title")
+    expect(count).to_have_text("24 assets")
+    assert scroll_to_the_end(page).titles == by_title
+
+    # A link from the page-number days lands at the start of the same list.
+    page.goto("/?q=Batch&ordering=title&page=2")
+    expect(count).to_have_text("24 assets")
+    assert scroll_to_the_end(page).titles == by_title
 
     page.get_by_label("Type", exact=True).select_option("video")
     expect(page).to_have_url(re.compile(r"[?&]type=video(&|$)"))
-    expect(page).not_to_have_url(re.compile(r"[?&]page="))
-    expect(cards).to_have_count(1)
+    expect(page).to_have_url(re.compile(r"[?&]q=Batch(&|$)"))
     expect(titles).to_have_text(["Batch clip"])
+    expect(count).to_have_text("1 asset")
 
     page.get_by_label("Type", exact=True).select_option("image")
-    page.get_by_label("Search", exact=True).fill("Batch 07")
+    search.fill("Batch 07")
     expect(page).to_have_url(re.compile(r"[?&]q=Batch(\+|%20)07(&|$)"))
     expect(titles).to_have_text(["Batch 07"])
 
     page.go_back()
     expect(page).to_have_url(re.compile(r"[?&]type=video(&|$)"))
+    expect(search).to_have_value("Batch")
     expect(titles).to_have_text(["Batch clip"])
+
+    page.go_forward()
+    expect(page).to_have_url(re.compile(r"[?&]type=image(&|$)"))
+    expect(search).to_have_value("Batch 07")
+    expect(titles).to_have_text(["Batch 07"])
+    expect(page).not_to_have_url(re.compile(r"[?&]page="))
+    assert cursor_requests == []
 
 
 def test_deleting_an_asset_after_confirming_removes_its_card(

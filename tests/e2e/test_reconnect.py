@@ -90,7 +90,9 @@ def test_after_the_server_is_killed_and_restarted_the_ui_reconnects_and_misses_n
     other_port = free_port()
     other = system.start_server(port=other_port)
     try:
-        with httpx.Client(base_url=f"http://127.0.0.1:{other_port}", timeout=30) as api:
+        with httpx.Client(
+            base_url=f"http://127.0.0.1:{other_port}", timeout=30, headers=system.headers
+        ) as api:
             make_jpeg(system.media / "restart/born.jpg", color=(40, 160, 60))
             born = api.post(
                 "/api/v1/assets", json={"file_path": "restart/born.jpg", "title": "Born offline"}

@@ -22,7 +22,7 @@ JPEG_COUNT = 24
 
 def timed_get(system: LiveSystem, path: str) -> tuple[httpx.Response, float]:
     started = time.monotonic()
-    response = httpx.get(system.base_url + path, timeout=5)
+    response = httpx.get(system.base_url + path, timeout=5, headers=system.headers)
     return response, time.monotonic() - started
 
 
@@ -88,12 +88,22 @@ def test_two_workers_on_one_redis_and_database_process_each_asset_exactly_once(
         result = system.manage("import_media", "shoot")
         assert f"added {JPEG_COUNT}, skipped 0" in result.stdout
 
+        seen: dict[str, int] = {}
+
         def all_ready() -> bool:
             with system.client() as client:
                 items = client.get("/api/v1/assets", params={"page_size": 100}).json()["items"]
+            seen.clear()
+            seen.update(Counter(a["status"] for a in items))
             return len(items) == JPEG_COUNT and all(a["status"] == "ready" for a in items)
 
-        wait_until(all_ready, timeout=120)
+        try:
+            wait_until(all_ready, timeout=240)
+        except AssertionError:
+            logs = {
+                p.name: p.read_text(errors="replace")[-3000:] for p in system.root.glob("*.log")
+            }
+            raise AssertionError(f"not all ready: {seen}; logs: {logs}") from None
         assert "added 0, skipped 24" in system.manage("import_media").stdout
 
         processed: Counter[str] = Counter()

@@ -137,6 +137,8 @@ def stream_updates(live: LiveSystem, asset_id: int) -> list[dict[str, Any]]:
     key = f"{live.env['MAM_REDIS_PREFIX']}:events:stream"
     out = []
     for entry_id, fields in live.redis().xrange(key, "-", "+"):
+        if fields.get(b"type", b"processing_update") != b"processing_update":
+            continue  # asset_created, asset_update, asset_deleted
         data = json.loads(fields[b"data"])
         if data["asset_id"] == asset_id:
             out.append({"seq": int(entry_id.split(b"-")[0]), **data})

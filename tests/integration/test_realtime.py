@@ -35,8 +35,16 @@ def system(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveSystem]:
     live.stop()
 
 
-def open_ws(url: str, origin: str | None = None) -> tuple[ClientConnection, dict[str, Any]]:
-    ws = connect(url, origin=origin, open_timeout=10, legacy=True)  # type: ignore[arg-type,call-arg]
+def open_ws(
+    system: LiveSystem, url: str, origin: str | None = None
+) -> tuple[ClientConnection, dict[str, Any]]:
+    ws = connect(
+        url,
+        origin=origin,  # type: ignore[arg-type]
+        additional_headers=system.ws_headers,
+        open_timeout=10,
+        legacy=True,  # type: ignore[call-arg]
+    )
     hello = json.loads(ws.recv(timeout=5))
     return ws, hello
 
@@ -90,7 +98,7 @@ def stages(updates: list[dict[str, Any]], asset_id: int) -> list[str]:
 
 
 def test_a_client_is_greeted_and_answered_on_the_same_port_as_http(system: LiveSystem) -> None:
-    ws, hello = open_ws(system.ws_url)
+    ws, hello = open_ws(system, system.ws_url)
     assert hello["type"] == "connection"
     assert hello["data"]["status"] == "connected"
     assert hello["data"]["heartbeat_interval"] == 25
@@ -102,12 +110,12 @@ def test_a_client_is_greeted_and_answered_on_the_same_port_as_http(system: LiveS
         assert json.loads(ws.recv(timeout=5)) == {"type": "pong"}
         time.sleep(0.7)
     ws.close()
-    trailing, _ = open_ws(system.ws_url + "/")
+    trailing, _ = open_ws(system, system.ws_url + "/")
     trailing.close()
 
 
 def test_a_silent_client_is_closed_after_the_idle_timeout(system: LiveSystem) -> None:
-    ws, _ = open_ws(system.ws_url)
+    ws, _ = open_ws(system, system.ws_url)
     started = time.monotonic()
     with pytest.raises(ConnectionClosed) as closed:
         ws.recv(timeout=IDLE_TIMEOUT + 5)
@@ -121,15 +129,20 @@ def test_a_foreign_origin_is_refused_and_the_servers_own_is_accepted(
     system: LiveSystem,
 ) -> None:
     with pytest.raises(InvalidStatus) as refused:
-        connect(system.ws_url, origin="http://evil.example", open_timeout=10)  # type: ignore[arg-type]
+        connect(
+            system.ws_url,
+            origin="http://evil.example",  # type: ignore[arg-type]
+            additional_headers=system.ws_headers,
+            open_timeout=10,
+        )
     assert refused.value.response.status_code == 403
-    ws, hello = open_ws(system.ws_url, origin=system.base_url)  # type: ignore[arg-type]
+    ws, hello = open_ws(system, system.ws_url, origin=system.base_url)
     assert hello["data"]["status"] == "connected"
     ws.close()
 
 
 def test_bad_json_gets_an_error_and_the_connection_stays_open(system: LiveSystem) -> None:
-    ws, _ = open_ws(system.ws_url)
+    ws, _ = open_ws(system, system.ws_url)
     ws.send("{this is not json")
     reply = json.loads(ws.recv(timeout=5))
     assert reply["type"] == "error"
@@ -142,14 +155,14 @@ def test_bad_json_gets_an_error_and_the_connection_stays_open(system: LiveSystem
 
 
 def test_a_frame_over_64_kib_closes_the_connection(system: LiveSystem) -> None:
-    ws, _ = open_ws(system.ws_url)
+    ws, _ = open_ws(system, system.ws_url)
     ws.send(json.dumps({"type": "ping", "pad": "x" * 70_000}))
     with pytest.raises(ConnectionClosed) as closed:
         ws.recv(timeout=5)
     assert closed.value.rcvd is not None
     assert closed.value.rcvd.code == 4009
     # Past Daphne's own limit (1 MiB) the server drops the connection without reading on.
-    ws, _ = open_ws(system.ws_url)
+    ws, _ = open_ws(system, system.ws_url)
     with contextlib.suppress(ConnectionClosed):  # the drop may already hit the send
         ws.send("x" * (2 * 1024 * 1024))
     with pytest.raises(ConnectionClosed):
@@ -157,7 +170,7 @@ def test_a_frame_over_64_kib_closes_the_connection(system: LiveSystem) -> None:
 
 
 def test_a_registered_asset_s_progress_arrives_live_and_in_order(system: LiveSystem) -> None:
-    ws, _ = open_ws(system.ws_url)
+    ws, _ = open_ws(system, system.ws_url)
     ws.send(json.dumps({"type": "ping"}))  # a first message: no resume is coming
     asset_id = register_image(system, "live.jpg")
     updates = collect(ws, finished(asset_id))
@@ -174,7 +187,7 @@ def test_a_registered_asset_s_progress_arrives_live_and_in_order(system: LiveSys
 
 
 def test_resume_after_a_disconnect_replays_everything_made_while_away(system: LiveSystem) -> None:
-    ws, hello = open_ws(system.ws_url)
+    ws, hello = open_ws(system, system.ws_url)
     last_seq = hello["data"]["last_seq"]
     ws.close()
     away = register_image(system, "away.jpg")
@@ -182,7 +195,7 @@ def test_resume_after_a_disconnect_replays_everything_made_while_away(system: Li
     current = int(system.redis().get(f"{system.env['MAM_REDIS_PREFIX']}:events:seq") or 0)
     assert current > last_seq
 
-    ws, _ = open_ws(system.ws_url)
+    ws, _ = open_ws(system, system.ws_url)
     ws.send(json.dumps({"type": "resume", "data": {"last_seq": last_seq}}))
     replayed = collect(ws, lambda m: m.get("seq") == current, timeout=10)
     assert [m["seq"] for m in replayed] == list(range(last_seq + 1, current + 1))
@@ -210,7 +223,7 @@ def test_resume_from_a_seq_older_than_retention_gets_a_snapshot(system: LiveSyst
         "    events.publish_processing_update(asset_id=0, status='processing',"
         " stage='metadata', progress=i % 100)\n",
     )
-    ws, hello = open_ws(system.ws_url)
+    ws, hello = open_ws(system, system.ws_url)
     ws.send(json.dumps({"type": "resume", "data": {"last_seq": 1}}))
     snapshot = collect(ws, lambda m: m["type"] == "snapshot", timeout=10)[-1]
     ws.close()
@@ -226,9 +239,13 @@ def test_two_server_processes_sharing_redis_both_deliver(system: LiveSystem) -> 
     second_port = free_port()
     second = system.start_server(second_port)
     try:
-        first_ws, _ = open_ws(system.ws_url)
-        second_ws, _ = open_ws(f"ws://127.0.0.1:{second_port}/ws")
-        health = httpx.get(f"http://127.0.0.1:{second_port}/api/v1/health/websocket", timeout=5)
+        first_ws, _ = open_ws(system, system.ws_url)
+        second_ws, _ = open_ws(system, f"ws://127.0.0.1:{second_port}/ws")
+        health = httpx.get(
+            f"http://127.0.0.1:{second_port}/api/v1/health/websocket",
+            timeout=5,
+            headers=system.headers,
+        )
         assert health.status_code == 200
         assert health.json()["open_connections"] >= 2
         assert health.json()["components"]["events"]["server_processes"] >= 2
@@ -248,7 +265,7 @@ def test_two_server_processes_sharing_redis_both_deliver(system: LiveSystem) -> 
 
 
 def test_websocket_health_reports_the_live_system(system: LiveSystem, tmp_path: Path) -> None:
-    ws, _ = open_ws(system.ws_url)
+    ws, _ = open_ws(system, system.ws_url)
     with system.client() as client:
         body = client.get("/api/v1/health/websocket").json()
     ws.close()
@@ -263,7 +280,7 @@ def test_a_connection_quiet_longer_than_the_layers_blocking_pop_stays_open(
 ) -> None:
     # channels-redis blocks 5 s per receive; a socket read timeout of 5 s (redis-py 8's
     # default) made every connection quiet for that long die with 1011.
-    ws, _ = open_ws(system.ws_url)
+    ws, _ = open_ws(system, system.ws_url)
     for _ in range(12):  # the client pings; the channel layer has nothing to say meanwhile
         ws.send(json.dumps({"type": "ping"}))
         assert json.loads(ws.recv(timeout=5))["type"] == "pong"

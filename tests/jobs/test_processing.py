@@ -15,7 +15,7 @@ from assets.jobs.processing.decoders import DecoderLimits
 from assets.jobs.processing.errors import CorruptMedia, FileChanged
 from assets.jobs.processing.metadata import probe_video
 from assets.jobs.processing.pipeline import ProcessingResult, SourceFile, process_file
-from assets.jobs.processing.thumbnails import extract_video_frame, frame_command
+from assets.jobs.processing.thumbnails import extract_video_frame, frame_command, thumbnail_name
 from mam.config import Config
 from tests.media import (
     make_gif,
@@ -77,7 +77,8 @@ def test_jpeg_metadata_checksum_and_thumbnail(tmp_path: Path) -> None:
     assert result.metadata["captured_at"] == "2024-05-01T10:30:00"
     thumb = thumbnail(tmp_path / "thumbs", result)
     assert thumb.format == "JPEG" and thumb.size == (320, 240)
-    assert result.thumbnail.name == f"{result.checksum}-320.jpg"
+    assert result.thumbnail.name == thumbnail_name(result.checksum)
+    assert result.thumbnail.name.startswith(f"{result.checksum}-320")
 
 
 def test_exif_rotated_jpeg_reports_and_renders_upright(tmp_path: Path) -> None:
@@ -251,12 +252,12 @@ def test_decoder_memory_limit_applies(tmp_path: Path) -> None:
         ffprobe=Config.FFPROBE_BINARY,
     )
     with pytest.raises(CorruptMedia):
-        extract_video_frame(path, "mov", 1.0, starved)
-    assert extract_video_frame(path, "mov", 1.0, LIMITS).startswith(b"\xff\xd8")
+        extract_video_frame(path, "mov", 1.0, starved, (1920, 1080))
+    assert extract_video_frame(path, "mov", 1.0, LIMITS, (1920, 1080)).startswith(b"\xff\xd8")
 
 
 def test_frame_command_pins_container_and_protocol_and_seeks_before_input() -> None:
-    args = frame_command(Path("/media/a b.mp4"), "mov", 1.5, "ffmpeg")
+    args = frame_command(Path("/media/a b.mp4"), "mov", 1.5, "ffmpeg", (320, 180))
     before_input = args[: args.index("-i")]
     pairs = set(itertools.pairwise(before_input))
     assert {

@@ -13,7 +13,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from assets import services
+from assets import selectors, services
 from assets.jobs import leases, worker
 from assets.jobs.processing.pipeline import Stage
 from assets.jobs.tasks import enqueue_processing, process_asset_task
@@ -132,6 +132,26 @@ def test_repeatedly_interrupted_processing_gives_up(media_root: Path) -> None:
     assert "interrupted" in asset.processing_error
 
 
+def test_giving_up_after_transient_errors_says_the_last_one(media_root: Path) -> None:
+    from unittest import mock
+
+    from assets.jobs.processing.errors import TransientProcessingError
+
+    asset = registered(media_root)
+    Asset.objects.filter(pk=asset.pk).update(processing_attempts=Config.MAX_ATTEMPTS - 1)
+    failure = TransientProcessingError("[Errno 30] Read-only file system: 'thumbnails/x.jpg'")
+    with (
+        mock.patch.object(worker, "process_file", side_effect=failure),
+        pytest.raises(TransientProcessingError),
+    ):
+        worker.process_asset(asset.pk)
+    worker.process_asset(asset.pk)  # the next delivery finds the attempts used up
+    asset.refresh_from_db()
+    assert asset.status == AssetStatus.FAILED
+    assert "interrupted" in asset.processing_error
+    assert "Read-only file system" in asset.processing_error
+
+
 def test_reprocess_after_failure_runs_again(media_root: Path) -> None:
     asset = registered(media_root)
     (media_root / "a.jpg").rename(media_root / "away.jpg")
@@ -141,6 +161,37 @@ def test_reprocess_after_failure_runs_again(media_root: Path) -> None:
     worker.process_asset(asset.pk)
     asset.refresh_from_db()
     assert asset.status == AssetStatus.READY and asset.processing_error == ""
+
+
+def _shows(asset: Asset, name: str) -> None:
+    Asset.objects.filter(pk=asset.pk).update(
+        media_metadata={**asset.media_metadata, "thumbnail_url": f"/thumbnails/{name}"}
+    )
+
+
+@pytest.mark.parametrize("shared", [False, True])
+def test_reprocessing_replaces_a_thumbnail_of_an_older_rendering(
+    media_root: Path, thumbnail_dir: Path, shared: bool
+) -> None:
+    asset = registered(media_root, "a.jpg")
+    twin = registered(media_root, "twin.jpg")  # the same bytes: the same thumbnail
+    for one in (asset, twin):
+        worker.process_asset(one.pk)
+        one.refresh_from_db()
+    assert asset.checksum == twin.checksum
+    current = asset.thumbnail_name
+    assert current
+    old = f"{asset.checksum}-320.jpg"  # as named before rendering versions
+    (thumbnail_dir / old).write_bytes(b"an older rendering")
+    _shows(asset, old)
+    if shared:
+        _shows(twin, old)
+    services.reprocess_asset(asset_id=asset.pk)
+    worker.process_asset(asset.pk)
+    asset.refresh_from_db()
+    assert asset.thumbnail_name == current and (thumbnail_dir / current).is_file()
+    # Deleted once nothing shows it; kept while the twin does.
+    assert (thumbnail_dir / old).exists() == shared
 
 
 def test_reconciler_requeues_stuck_assets_and_fails_those_past_the_cap(
@@ -267,6 +318,47 @@ def test_the_reconciler_works_through_a_backlog_in_batches(
     assert sorted(c.args[0] for c in no_broker.call_args_list) == [a.pk for a in stuck]
     selects = [q for q in queries.captured_queries if q["sql"].startswith("SELECT")]
     assert all("LIMIT 3" in q["sql"] for q in selects)  # never the whole backlog at once
+
+
+def test_a_backlog_of_thousands_costs_queries_per_batch_not_per_asset() -> None:
+    from tests.factories import AssetFactory
+
+    rows = 2_500
+    old = timezone.now() - timedelta(hours=1)
+    Asset.objects.bulk_create(
+        [AssetFactory.build(status=AssetStatus.PROCESSING) for _ in range(rows // 2)]
+        + [AssetFactory.build(status=AssetStatus.PENDING) for _ in range(rows - rows // 2)]
+    )
+    Asset.objects.update(updated_at=old)
+    Asset.objects.bulk_create(AssetFactory.build_batch(300, status=AssetStatus.READY))
+    requeued_ids: list[int] = []
+    batch_sizes: list[int] = []
+    batches = selectors.stuck_asset_batches
+
+    def counted(**kwargs: Any) -> Any:
+        for batch in batches(**kwargs):
+            batch_sizes.append(len(batch))
+            yield batch
+
+    with (
+        mock.patch.object(selectors, "stuck_asset_batches", side_effect=counted),
+        CaptureQueriesContext(connection) as queries,
+    ):
+        requeued, failed = worker.reconcile_stuck_assets(
+            older_than_seconds=600, requeue=requeued_ids.extend, batch_size=1_000
+        )
+
+    assert (requeued, failed) == (rows, 0)
+    stuck_ids = set(Asset.objects.exclude(status=AssetStatus.READY).values_list("pk", flat=True))
+    assert len(requeued_ids) == rows and set(requeued_ids) == stuck_ids  # each exactly once
+    # Each status in turn (1,250 of each), no read holding more than a batch.
+    assert batch_sizes == [1_000, 250, 1_000, 250]
+    selects = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("SELECT")]
+    updates = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("UPDATE")]
+    # One read per batch (a short batch ends its status) and one touch per batch.
+    assert len(selects) == 4 and all("LIMIT 1000" in sql for sql in selects)
+    assert len(updates) == 4
+    assert len(queries.captured_queries) == 8
 
 
 def test_the_task_retries_a_leased_asset_once_the_lease_can_have_expired(

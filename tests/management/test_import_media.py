@@ -258,6 +258,35 @@ def test_processing_is_enqueued_after_commit_unless_no_process(
     assert Asset.objects.get(file_path="c.jpg").status == AssetStatus.PENDING
 
 
+def test_no_process_assets_wait_for_reprocess_not_for_the_reconciler(
+    media_root: Path, delay: mock.MagicMock, django_capture_on_commit_callbacks: Any
+) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from assets.jobs import worker
+    from assets.jobs.tasks import enqueue_processing
+
+    write(media_root / "later.jpg")
+    with django_capture_on_commit_callbacks(execute=True):
+        run_import("--no-process")
+    asset = Asset.objects.get(file_path="later.jpg")
+    assert (asset.status, asset.processing_stage) == (AssetStatus.PENDING, "not_queued")
+    Asset.objects.filter(pk=asset.pk).update(updated_at=timezone.now() - timedelta(days=1))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert worker.reconcile_stuck_assets(older_than_seconds=60, requeue=enqueue_processing) == (
+            0,
+            0,
+        )
+    delay.assert_not_called()
+    out = io.StringIO()
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("reprocess", "--all", stdout=out, stderr=io.StringIO())
+    delay.assert_called_once_with(asset.pk)
+    assert Asset.objects.get(pk=asset.pk).processing_stage == "queued"
+
+
 def test_large_trees_are_registered_in_batches(
     media_root: Path, monkeypatch: pytest.MonkeyPatch, delay: mock.MagicMock
 ) -> None:

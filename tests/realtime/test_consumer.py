@@ -423,3 +423,21 @@ async def test_a_consumer_that_crashes_leaves_no_ghost_in_the_connection_count(
     with pytest.raises(RuntimeError, match="a bug in a handler"):
         await communicator.receive_output(timeout=1)  # the app ended: its error comes out
     assert await open_connections() == before
+
+
+async def test_a_connection_does_not_die_with_the_channel_layer(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Updates come through the process's one subscription; a socket reads no channel of its
+    own, so a broken layer (Redis gone) does not close every socket with 1011."""
+    from channels_redis.core import RedisChannelLayer
+
+    async def broken(self: Any, channel: str) -> Any:
+        raise ConnectionError("Redis went away")
+
+    monkeypatch.setattr(RedisChannelLayer, "receive", broken)
+    communicator, hello = await connect()
+    assert hello["type"] == "connection"
+    await communicator.send_json_to({"type": "ping"})
+    assert (await communicator.receive_json_from(timeout=3))["type"] == "pong"
+    await communicator.disconnect()

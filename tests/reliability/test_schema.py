@@ -3,6 +3,7 @@ command line, a real server, every operation, valid and invalid requests, every 
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -10,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from mam.config import BASE_DIR
 from tests.support.live import LiveSystem, start_live_system
 
 pytestmark = [pytest.mark.integration, pytest.mark.reliability]
@@ -50,11 +52,18 @@ def test_every_operation_keeps_the_promises_of_the_schema(
             "--request-timeout",
             "30",
             "--no-color",
+            "--header",
+            f"Authorization: {schema_system.headers['Authorization']}",
         ],
         cwd=tmp_path,
         capture_output=True,
         text=True,
         timeout=900,
         check=False,
+        env={
+            **os.environ,
+            "PYTHONPATH": str(BASE_DIR),
+            "SCHEMATHESIS_HOOKS": "tests.reliability.schemathesis_hooks",
+        },
     )
     assert done.returncode == 0, done.stdout[-6000:] + done.stderr[-2000:]

@@ -25,6 +25,28 @@ class Launched:
     def __init__(self, process: subprocess.Popen[bytes], port: int, root: Path) -> None:
         self.process, self.port, self.root = process, port, root
         self.base_url = f"http://127.0.0.1:{port}"
+        self._client: httpx.Client | None = None
+
+    @property
+    def initial_password(self) -> str:
+        """The first-run admin's password, from the file the launcher wrote."""
+        return (self.root / "data" / "initial_admin_password").read_text().strip()
+
+    @property
+    def client(self) -> httpx.Client:
+        """Signed in as the first-run admin, the way the UI signs in (session + CSRF)."""
+        if self._client is None:
+            client = httpx.Client(base_url=self.base_url, timeout=30)
+            client.get("/api/v1/auth/me")
+            response = client.post(
+                "/api/v1/auth/login",
+                json={"username": "admin", "password": self.initial_password},
+                headers={"X-CSRFToken": client.cookies["csrftoken"]},
+            )
+            response.raise_for_status()
+            client.headers["X-CSRFToken"] = client.cookies["csrftoken"]
+            self._client = client
+        return self._client
 
     @property
     def log(self) -> Path:
@@ -49,17 +71,16 @@ class Launched:
 
     def serves(self) -> bool:
         try:
-            return httpx.get(f"{self.base_url}/api/v1/assets", timeout=2).is_success
+            status = httpx.get(f"{self.base_url}/api/v1/auth/me", timeout=2).status_code
+            return status in {200, 401}
         except httpx.HTTPError:
             return False
 
     def register(self, file_path: str) -> httpx.Response:
-        return httpx.post(
-            f"{self.base_url}/api/v1/assets", json={"file_path": file_path}, timeout=30
-        )
+        return self.client.post("/api/v1/assets", json={"file_path": file_path})
 
     def asset(self, asset_id: int) -> dict[str, Any]:
-        return dict(httpx.get(f"{self.base_url}/api/v1/assets/{asset_id}", timeout=30).json())
+        return dict(self.client.get(f"/api/v1/assets/{asset_id}").json())
 
 
 def wait(predicate: Callable[[], object], timeout: float = 60) -> None:
@@ -111,4 +132,6 @@ def launch(
             wait(lambda: system.serves() and system.child("worker") and system.child("beat"))
             yield system
         finally:
+            if system._client is not None:
+                system._client.close()
             stop_all([process])

@@ -23,10 +23,24 @@ import httpx
 import redis
 
 from mam.config import BASE_DIR
-from mam.launcher import server_command, stop_all, worker_command
+from mam.launcher import listening_socket, server_command, stop_all, worker_command
 from tests.bootstrap import LIVE_REDIS_DATABASES, free_port, redis_url_with_db
 
 _counter = itertools.count(1)
+# Redis databases held by live systems not yet stopped. Celery's queues are not prefixed, so
+# two systems on one database steal each other's tasks: the session's shared system lives on
+# while the modules' own come and go, and must never be handed its database again.
+_databases_in_use: set[int] = set()
+
+
+def _take_redis_database() -> int:
+    free = [db for db in LIVE_REDIS_DATABASES if db not in _databases_in_use]
+    if not free:
+        raise RuntimeError(f"every Redis database for live systems is in use: {_databases_in_use}")
+    _databases_in_use.add(free[0])
+    return free[0]
+
+
 READY_TIMEOUT = 60.0
 
 
@@ -66,9 +80,15 @@ class LiveSystem:
     env: dict[str, str]
     port: int
     server: subprocess.Popen[bytes] | None = None
+    # Further web processes on the same port (start_servers), beside `server`.
+    more_servers: list[subprocess.Popen[bytes]] = field(default_factory=list)
     workers: list[subprocess.Popen[bytes]] = field(default_factory=list)
     pg_base: str | None = None
     pg_name: str | None = None
+    # Credentials every HTTP client and WebSocket of the tests sends (empty while auth is off).
+    headers: dict[str, str] = field(default_factory=dict)
+    # The Redis database it holds (given back by stop).
+    redis_db: int | None = None
 
     @property
     def media(self) -> Path:
@@ -94,7 +114,12 @@ class LiveSystem:
         return redis.Redis.from_url(self.env["REDIS_URL"])
 
     def client(self) -> httpx.Client:
-        return httpx.Client(base_url=self.base_url, timeout=30)
+        return httpx.Client(base_url=self.base_url, timeout=30, headers=self.headers)
+
+    @property
+    def ws_headers(self) -> dict[str, str]:
+        """Headers for a WebSocket handshake: pass as `additional_headers=`."""
+        return dict(self.headers)
 
     def manage(
         self, *args: str, check: bool = True, **kwargs: Any
@@ -121,25 +146,48 @@ class LiveSystem:
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
-        deadline = time.monotonic() + READY_TIMEOUT
-        while time.monotonic() < deadline:
-            if process.poll() is not None:
-                raise RuntimeError(
-                    f"daphne exited: {(self.root / f'daphne-{port}.log').read_text()[-2000:]}"
-                )
-            try:
-                if (
-                    httpx.get(f"http://127.0.0.1:{port}/api/v1/assets", timeout=1).status_code
-                    == 200
-                ):
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.1)
-        else:
-            raise RuntimeError("daphne did not become ready")
+        self._wait_until_served([process], port)
         if port == self.port:
             self.server = process
         return process
+
+    def start_servers(self, count: int) -> list[subprocess.Popen[bytes]]:
+        """`count` web processes sharing this system's port, as `mam.launcher` runs them."""
+        sock = listening_socket("127.0.0.1", self.port)
+        fd = sock.fileno()
+        log = (self.root / f"daphne-{self.port}.log").open("ab")
+        processes = [
+            subprocess.Popen(
+                server_command(fd=fd),
+                cwd=BASE_DIR,
+                env=self.env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+                pass_fds=(fd,),
+            )
+            for _ in range(count)
+        ]
+        sock.close()  # the processes hold the port now
+        self.server, self.more_servers = processes[0], processes[1:]
+        self._wait_until_served(processes, self.port)
+        return processes
+
+    def _wait_until_served(self, processes: list[subprocess.Popen[bytes]], port: int) -> None:
+        deadline = time.monotonic() + READY_TIMEOUT
+        while time.monotonic() < deadline:
+            for process in processes:
+                if process.poll() is not None:
+                    raise RuntimeError(
+                        f"daphne exited: {(self.root / f'daphne-{port}.log').read_text()[-2000:]}"
+                    )
+            try:
+                url = f"http://127.0.0.1:{port}/api/v1/assets"
+                if httpx.get(url, timeout=1, headers=self.headers).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                time.sleep(0.1)
+        raise RuntimeError("daphne did not become ready")
 
     def start_worker(
         self, name: str | None = None, concurrency: int = 1, beat: bool = False
@@ -179,12 +227,28 @@ class LiveSystem:
         self.workers.clear()
 
     def stop(self) -> None:
-        stop_all([p for p in [self.server, *self.workers] if p is not None])
+        stop_all([p for p in [self.server, *self.more_servers, *self.workers] if p is not None])
+        self.more_servers.clear()
         self.workers.clear()
         if self.pg_base and self.pg_name:
             drop_postgres_database(self.pg_base, self.pg_name)
+        if self.redis_db is not None:
+            _databases_in_use.discard(self.redis_db)
 
     # Conveniences for tests.
+    def issue_token(self, username: str, role: str = "admin", scope: str = "write") -> str:
+        """A personal access token for `username` (created with `role` if new)."""
+        code = (
+            "from django.contrib.auth import get_user_model\n"
+            "from accounts import tokens\n"
+            "from accounts.models import Role, Scope\n"
+            "from accounts.roles import create_user\n"
+            f"user = get_user_model().objects.filter(username={username!r}).first()\n"
+            f"user = user or create_user({username!r}, 'pw-' + {username!r} * 3, Role({role!r}))\n"
+            f"print(tokens.issue(user, 'tests', Scope({scope!r}))[1])\n"
+        )
+        return self.manage("shell", "-c", code).stdout.strip().splitlines()[-1]
+
     def register(self, file_path: str, **extra: Any) -> httpx.Response:
         with self.client() as client:
             return client.post("/api/v1/assets", json={"file_path": file_path, **extra})
@@ -205,7 +269,16 @@ class LiveSystem:
             if asset["status"] in statuses:
                 return asset
             time.sleep(0.1)
-        raise AssertionError(f"asset {asset_id} did not reach {statuses}: {asset}")
+        raise AssertionError(
+            f"asset {asset_id} did not reach {statuses}: {asset}\n{self.log_tails()}"
+        )
+
+    def log_tails(self, chars: int = 3000) -> str:
+        """The end of every server and worker log: what a failed wait shows to explain itself."""
+        return "\n".join(
+            f"--- {log.name}:\n{log.read_text(errors='replace')[-chars:]}"
+            for log in sorted([*self.root.glob("*.log"), *self.logs.glob("*.log")])
+        )
 
 
 def start_live_system(
@@ -215,12 +288,13 @@ def start_live_system(
     concurrency: int = 1,
     beat: bool = False,
     extra_env: dict[str, str] | None = None,
+    web_processes: int = 1,
 ) -> LiveSystem:
     n = next(_counter)
     root.mkdir(parents=True, exist_ok=True)
     for sub in ("media", "data", "logs"):
         (root / sub).mkdir(exist_ok=True)
-    redis_db = LIVE_REDIS_DATABASES[n % len(LIVE_REDIS_DATABASES)]
+    redis_db = _take_redis_database()
     env = {
         **os.environ,
         "MEDIA_PATH": str(root / "media"),
@@ -232,7 +306,7 @@ def start_live_system(
         "PYTHONUNBUFFERED": "1",
         **(extra_env or {}),
     }
-    system = LiveSystem(root=root, env=env, port=int(env["PORT"]))
+    system = LiveSystem(root=root, env=env, port=int(env["PORT"]), redis_db=redis_db)
     database_url = os.environ.get("DATABASE_URL", "")
     if database_url.startswith(("postgres://", "postgresql://")):
         system.pg_base = database_url
@@ -241,7 +315,12 @@ def start_live_system(
     system.redis().flushdb()
     try:
         system.manage("migrate", "--no-input", "-v0")
-        system.start_server()
+        if env.get("MAM_AUTH") != "off":
+            system.headers["Authorization"] = f"Bearer {system.issue_token('tester')}"
+        if web_processes > 1:
+            system.start_servers(web_processes)
+        else:
+            system.start_server()
         for _ in range(workers):
             system.start_worker(concurrency=concurrency, beat=beat)
     except BaseException:

@@ -41,7 +41,7 @@ class ImageInfo:
 
 @dataclass(frozen=True)
 class VideoInfo:
-    width: int  # after rotation
+    width: int  # as displayed: after the sample aspect ratio and rotation
     height: int
     duration: float | None
     codec: str
@@ -51,6 +51,12 @@ class VideoInfo:
     audio_codec: str | None = None
     rotation: int = 0
     container: str = ""
+    # Anamorphic video only (sample aspect ratio not 1:1): the frame size as stored, before
+    # the stretch and the rotation, and the ratio, e.g. "2:1".
+    coded_width: int | None = None
+    coded_height: int | None = None
+    sample_aspect_ratio: str | None = None
+    captured_at: str | None = None  # the container's creation_time, ISO 8601
 
     def as_metadata(self) -> dict[str, Any]:
         return {k: v for k, v in asdict(self).items() if v is not None and k != "container"}
@@ -119,36 +125,39 @@ def frames_to_inspect(width: int, height: int, frames: int) -> int:
 
 
 def image_info(image: Image.Image) -> ImageInfo:
-    """Reads what the header and EXIF say; for animations walks the frames for the duration,
-    as many as frames_to_inspect allows (the rest is estimated from them)."""
+    """Reads what the header and EXIF say, without seeking: the duration of an animation is
+    added by animation_duration() from a handle of its own."""
     orientation, exif = _exif_summary(image)
     width, height = image.size
     if orientation in _SWAPPING_ORIENTATIONS:
         width, height = height, width
-    frames = int(getattr(image, "n_frames", 1) or 1)  # counting parses, it does not decode
-    duration: float | None = None
-    estimated = False
-    if frames > 1:
-        inspected = frames_to_inspect(image.width, image.height, frames)
-        total_ms = 0
-        for index in range(inspected):
-            image.seek(index)
-            total_ms += int(image.info.get("duration", 0) or 0)
-        image.seek(0)
-        if inspected < frames:
-            total_ms = round(total_ms * frames / inspected)
-            estimated = True
-        duration = round(total_ms / 1000, 3)
     return ImageInfo(
         width=width,
         height=height,
         format=image.format or "",
         mode=image.mode,
-        frame_count=frames,
-        duration=duration,
-        duration_estimated=estimated,
+        frame_count=int(getattr(image, "n_frames", 1) or 1),  # counting parses, not decodes
         exif=exif,
     )
+
+
+def animation_duration(frames: Image.Image) -> tuple[float, bool]:
+    """(seconds, estimated) of an animation, walking as many frames as frames_to_inspect
+    allows and extrapolating the rest.
+
+    Seeking changes the image it is done on (Pillow grows a GIF's canvas to fit frames that
+    overflow the logical screen; an APNG palette frame sought back to comes out black), so
+    `frames` must be a handle of its own, never the one the thumbnail is rendered from.
+    """
+    count = int(getattr(frames, "n_frames", 1) or 1)
+    inspected = frames_to_inspect(frames.width, frames.height, count)
+    total_ms = 0
+    for index in range(inspected):
+        frames.seek(index)
+        total_ms += int(frames.info.get("duration", 0) or 0)
+    if inspected < count:
+        return round(total_ms * count / inspected / 1000, 3), True
+    return round(total_ms / 1000, 3), False
 
 
 def check_decode_memory(image: Image.Image, limits: DecoderLimits) -> None:
@@ -204,7 +213,11 @@ def probe_video(path: Path, demuxer: str, limits: DecoderLimits) -> VideoInfo:
     audio = next((s for s in streams if s.get("codec_type") == "audio"), None)
     fmt = report.get("format") or {}
     rotation = _rotation(video)
-    width, height = int(video["width"]), int(video["height"])
+    coded_width, coded_height = int(video["width"]), int(video["height"])
+    sar = _aspect_ratio(video.get("sample_aspect_ratio"))
+    # Players keep the height and stretch the width by the sample aspect ratio.
+    width = max(1, round(coded_width * sar[0] / sar[1])) if sar else coded_width
+    height = coded_height
     if rotation in {90, 270}:
         width, height = height, width
     duration = _float(fmt.get("duration")) or _float(video.get("duration"))
@@ -220,7 +233,34 @@ def probe_video(path: Path, demuxer: str, limits: DecoderLimits) -> VideoInfo:
         audio_codec=str(audio.get("codec_name")) if audio else None,
         rotation=rotation,
         container=str(fmt.get("format_name", demuxer)),
+        coded_width=coded_width if sar else None,
+        coded_height=coded_height if sar else None,
+        sample_aspect_ratio=f"{sar[0]}:{sar[1]}" if sar else None,
+        captured_at=_creation_time(fmt, video),
     )
+
+
+def _creation_time(fmt: dict[str, Any], video: dict[str, Any]) -> str | None:
+    """When the camera says the recording began (the container's creation_time, UTC), as
+    ISO 8601; None when absent or unreadable."""
+    for tags in (fmt.get("tags") or {}, video.get("tags") or {}):
+        raw = tags.get("creation_time") if isinstance(tags, dict) else None
+        if isinstance(raw, str) and raw:
+            with suppress(ValueError):
+                return datetime.fromisoformat(raw.replace("Z", "+00:00")).isoformat()
+    return None
+
+
+def _aspect_ratio(value: Any) -> tuple[int, int] | None:
+    """A sample aspect ratio ("2:1", "64:45") when it is known and not 1:1; else None."""
+    num, sep, den = str(value or "").partition(":")
+    try:
+        ratio = (int(num), int(den)) if sep else None
+    except ValueError:
+        return None
+    if ratio is None or ratio[0] <= 0 or ratio[1] <= 0 or ratio[0] == ratio[1]:
+        return None
+    return ratio
 
 
 def _float(value: Any) -> float | None:

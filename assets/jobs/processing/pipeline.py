@@ -1,7 +1,9 @@
-"""The stages for one file: validate, metadata (with the checksum), thumbnail. No Django here."""
+"""The stages for one file: validate, metadata (with the checksum), thumbnail, then the
+renditions beside it (preview, blurhash), each of which may fail alone. No Django here."""
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import io
 import os
@@ -11,11 +13,20 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
+from PIL import Image
+
+from assets.jobs.processing.blurhashes import blurhash_of
 from assets.jobs.processing.decoders import DecoderLimits
-from assets.jobs.processing.errors import CorruptMedia, FileChanged, TransientProcessingError
+from assets.jobs.processing.errors import (
+    CorruptMedia,
+    FileChanged,
+    ProcessingError,
+    TransientProcessingError,
+)
 from assets.jobs.processing.metadata import (
+    animation_duration,
     check_decode_memory,
     hostile_image_guard,
     image_info,
@@ -23,14 +34,21 @@ from assets.jobs.processing.metadata import (
     probe_video,
 )
 from assets.jobs.processing.thumbnails import (
+    ImagePixels,
+    Preview,
     Thumbnail,
     extract_video_frame,
-    make_image_thumbnail,
+    preview_name,
+    render_image,
+    store_image_thumbnail,
+    store_preview,
     store_thumbnail,
     thumbnail_name,
+    wants_preview,
 )
 
 CHUNK = 1024 * 1024
+T = TypeVar("T")
 
 
 class Stage(StrEnum):
@@ -43,6 +61,14 @@ class Stage(StrEnum):
 
 # (stage, progress) as reported while a file moves through the stages.
 StageReporter = Callable[[Stage, int], None]
+
+
+class Rendition(StrEnum):
+    """What is made beside the thumbnail. A rendition that fails is left out and named, with
+    why, in ProcessingResult.missing: the asset is still ready with everything else."""
+
+    PREVIEW = "preview"
+    BLURHASH = "blurhash"
 
 
 @dataclass(frozen=True)
@@ -62,6 +88,33 @@ class ProcessingResult:
     checksum: str
     metadata: dict[str, Any]
     thumbnail: Thumbnail
+    preview: Preview | None = None  # None: failed (see missing), or the original is shown
+    blurhash: str | None = None
+    # Rendition value -> why it could not be made.
+    missing: dict[str, str] = dataclasses.field(default_factory=dict)
+
+
+def _failure_reason(rendition: Rendition, exc: Exception) -> str:
+    """Readable and free of server paths, like every processing error."""
+    if isinstance(exc, ProcessingError):
+        return str(exc)
+    detail = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+    return f"Could not make the {rendition.value}: {detail or type(exc).__name__}"
+
+
+def _attempt(rendition: Rendition, make: Callable[[], T], missing: dict[str, str]) -> T | None:
+    """Runs one rendition's stage; a failure is recorded in `missing`, never raised: the
+    thumbnail and the metadata are worth keeping without it."""
+    try:
+        return make()
+    except Exception as exc:  # any failure, even a bug, costs only this rendition
+        missing[rendition.value] = _failure_reason(rendition, exc)
+        return None
+
+
+def _blurhash_of_jpeg(jpeg: bytes) -> str:
+    with Image.open(io.BytesIO(jpeg), formats=["JPEG"]) as frame:
+        return blurhash_of(frame)
 
 
 def _check_unchanged(source: SourceFile) -> os.stat_result:
@@ -120,12 +173,46 @@ def process_image(
         ):
             check_decode_memory(image, limits)
             info = image_info(image)
+            if info.frame_count > 1:
+                # On a second handle: seeking would spoil the frame rendered from `image`.
+                with open_image(io.BytesIO(data), source.pillow_format or "") as frames:
+                    duration, estimated = animation_duration(frames)
+                info = dataclasses.replace(info, duration=duration, duration_estimated=estimated)
             report(Stage.THUMBNAIL, 60)
-            thumb = make_image_thumbnail(image, thumbnail_dir, thumbnail_name(checksum))
+            # One decode for the thumbnail and the preview; damage here fails the asset. All
+            # is encoded before the file closes: closing frees a JPEG shrunk in place.
+            pixels = render_image(image, preview=wants_preview(image))
+            thumb = store_image_thumbnail(thumbnail_dir, thumbnail_name(checksum), pixels.thumbnail)
+            preview, placeholder, missing = _image_renditions(pixels, thumbnail_dir, checksum)
     except (OSError, SyntaxError, ValueError, EOFError, struct.error) as exc:
         # Pillow's decoders report damage through all of these.
         raise CorruptMedia(f"Image data is damaged: {exc}") from None
-    return ProcessingResult(checksum=checksum, metadata=info.as_metadata(), thumbnail=thumb)
+    return ProcessingResult(
+        checksum=checksum,
+        metadata=info.as_metadata(),
+        thumbnail=thumb,
+        preview=preview,
+        blurhash=placeholder,
+        missing=missing,
+    )
+
+
+def _image_renditions(
+    pixels: ImagePixels, thumbnail_dir: Path, checksum: str
+) -> tuple[Preview | None, str | None, dict[str, str]]:
+    """The preview (when the image gets one) and the blurhash, each its own stage: a failure
+    leaves it out and says why in the returned `missing`."""
+    missing: dict[str, str] = {}
+    preview = None
+    if pixels.preview is not None:
+        large = pixels.preview
+        preview = _attempt(
+            Rendition.PREVIEW,
+            lambda: store_preview(thumbnail_dir, preview_name(checksum), large),
+            missing,
+        )
+    placeholder = _attempt(Rendition.BLURHASH, lambda: blurhash_of(pixels.thumbnail), missing)
+    return preview, placeholder, missing
 
 
 def process_video(
@@ -138,10 +225,20 @@ def process_video(
         checksum_job = pool.submit(sha256_of, source.path)
         info = probe_video(source.path, demuxer, limits)
         report(Stage.THUMBNAIL, 60)
-        frame = extract_video_frame(source.path, demuxer, info.duration, limits)
+        frame = extract_video_frame(
+            source.path, demuxer, info.duration, limits, (info.width, info.height)
+        )
         checksum = checksum_job.result()
     thumb = store_thumbnail(thumbnail_dir, thumbnail_name(checksum), frame)
-    return ProcessingResult(checksum=checksum, metadata=info.as_metadata(), thumbnail=thumb)
+    missing: dict[str, str] = {}
+    placeholder = _attempt(Rendition.BLURHASH, lambda: _blurhash_of_jpeg(frame), missing)
+    return ProcessingResult(
+        checksum=checksum,
+        metadata=info.as_metadata(),
+        thumbnail=thumb,
+        blurhash=placeholder,
+        missing=missing,
+    )
 
 
 def process_file(

@@ -8,6 +8,8 @@ from typing import IO, Any, cast
 from django.core.management.base import BaseCommand, CommandError
 from django.db.models import QuerySet
 
+from accounts import audit
+from accounts.models import AuditAction
 from assets import selectors, services
 from assets.management.progress import Progress
 from assets.models import Asset
@@ -64,6 +66,12 @@ class Command(BaseCommand):
         if not batch:
             return 0
         done = services.reprocess_assets(batch)
+        audit.record_many(
+            "reprocess",
+            AuditAction.REPROCESS,
+            [a.pk for a in done],
+            actor_name=audit.operator_name(),
+        )
         if found is not None:
             found.update(a.pk for a in done)
         progress.advance(len(done))

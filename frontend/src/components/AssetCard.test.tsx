@@ -1,4 +1,4 @@
-import { fireEvent, render, screen } from '@testing-library/react';
+import { fireEvent, render, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
 import { makeAsset } from '../test/fakes';
@@ -69,5 +69,66 @@ describe('AssetCard', () => {
     expect(screen.getByRole('button', { name: /Beach, image, ready/ })).toHaveFocus();
     await userEvent.keyboard('{Enter}');
     expect(onOpen).toHaveBeenCalledWith(42);
+  });
+
+  it('shows its first three tags as chips and counts the rest', () => {
+    renderCard(makeAsset({ tags: ['beach', 'family', 'Lisbon', 'summer', 'tram'] }));
+    const chips = screen.getByRole('list', { name: 'Tags of Beach' });
+    expect(within(chips).getAllByRole('listitem').map((item) => item.textContent)).toEqual([
+      'beach',
+      'family',
+      'Lisbon',
+      '+2 more',
+    ]);
+    expect(within(chips).getByText('+2').closest('li')).toHaveAttribute('title', 'summer, tram');
+  });
+
+  it('shows no tag list for an untagged asset', () => {
+    renderCard();
+    expect(screen.queryByRole('list', { name: 'Tags of Beach' })).not.toBeInTheDocument();
+  });
+
+  it('filters by a tag clicked on the card without opening the asset', async () => {
+    const onOpen = vi.fn();
+    const onFilterTag = vi.fn();
+    render(
+      <ul>
+        <AssetCard asset={makeAsset({ tags: ['beach'] })} onOpen={onOpen} onFilterTag={onFilterTag} />
+      </ul>,
+    );
+    await userEvent.click(screen.getByRole('button', { name: 'beach' }));
+    expect(onFilterTag).toHaveBeenCalledWith('beach');
+    expect(onOpen).not.toHaveBeenCalled();
+  });
+});
+
+describe('AssetCard stage and selection', () => {
+  it('says "Not queued" for an asset registered without processing, with no progress bar', () => {
+    renderCard(makeAsset({ status: 'pending', processing: { stage: 'not_queued', progress: 0, error: null } }));
+    expect(screen.getByText('Not queued')).toBeInTheDocument();
+    expect(screen.queryByText('not_queued')).not.toBeInTheDocument();
+    expect(screen.queryByRole('progressbar')).not.toBeInTheDocument();
+  });
+
+  it('has a checkbox only where selecting is offered, and tells whether shift was held', () => {
+    const onSelect = vi.fn();
+    const { rerender } = render(
+      <ul>
+        <AssetCard asset={makeAsset({ id: 4 })} onOpen={vi.fn()} />
+      </ul>,
+    );
+    expect(screen.queryByRole('checkbox')).not.toBeInTheDocument();
+    rerender(
+      <ul>
+        <AssetCard asset={makeAsset({ id: 4 })} onOpen={vi.fn()} onSelect={onSelect} selected={false} />
+      </ul>,
+    );
+    const box = screen.getByRole('checkbox', { name: 'Select Beach' });
+    fireEvent.click(box);
+    fireEvent.click(box, { shiftKey: true });
+    expect(onSelect.mock.calls).toEqual([
+      [4, false],
+      [4, true],
+    ]);
   });
 });

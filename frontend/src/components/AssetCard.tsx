@@ -1,17 +1,67 @@
-/** One asset in the library grid: picture, facts, status, live progress or the failure reason. */
+/**
+ * One asset in the library grid: picture, facts, status, its first tags, live progress or the
+ * failure reason, and for editors a checkbox that selects it for a bulk action.
+ */
+import { memo } from 'react';
 import type { Asset } from '../services/api';
 import { mediaKindOf } from '../services/assetUpdates';
-import { assetFacts } from '../services/format';
+import { assetFacts, NOT_QUEUED_STAGE, stageLabel } from '../services/format';
 import { ProgressBar } from './ProgressBar';
 import { StatusBadge } from './StatusBadge';
+import { TagChips } from './TagChips';
 import { Thumbnail } from './Thumbnail';
 
-export function AssetCard({ asset, onOpen }: { asset: Asset; onOpen: (id: number) => void }) {
+interface AssetCardProps {
+  asset: Asset;
+  onOpen: (id: number) => void;
+  /** A tag chip was clicked: filter the library by it. */
+  onFilterTag?: (tag: string) => void;
+  /** The grid row this card measures for the virtualized grid (its first card): its height is the row's. */
+  row?: number;
+  measureRef?: (element: HTMLLIElement | null) => void;
+  /** The checkbox was clicked (`range`: with shift held). Without it (viewers) the card has no checkbox. */
+  onSelect?: (id: number, range: boolean) => void;
+  selected?: boolean;
+  /** Everything in the filter is selected: the boxes are ticked and stay so until the selection is cleared. */
+  selectionLocked?: boolean;
+}
+
+/** Tags a card shows; the rest are counted ("+2"), and all are in the detail view. */
+const CARD_TAGS = 3;
+
+// Memoized: a live update or a new page re-renders the grid, and only the cards whose asset changed need to.
+export const AssetCard = memo(function AssetCard({
+  asset,
+  onOpen,
+  onFilterTag,
+  row,
+  measureRef,
+  onSelect,
+  selected = false,
+  selectionLocked = false,
+}: AssetCardProps) {
   const kind = mediaKindOf(asset.mime_type);
   const busy = asset.status === 'pending' || asset.status === 'processing';
   const stage = asset.processing.stage;
+  // Waiting for someone to reprocess it: nothing is under way, so no progress bar.
+  const waiting = stage === NOT_QUEUED_STAGE;
+  const classes = ['card', `card--${asset.status}`, selected ? 'card--selected' : ''].filter(Boolean).join(' ');
   return (
-    <li className={`card card--${asset.status}`}>
+    <li className={classes} ref={measureRef} data-index={row}>
+      {onSelect && (
+        <input
+          type="checkbox"
+          className="card__select"
+          aria-label={`Select ${asset.title}`}
+          title={selectionLocked ? 'Everything in this filter is selected' : 'Select (shift-click: a range)'}
+          checked={selected}
+          disabled={selectionLocked}
+          onChange={(event) => {
+            const native = event.nativeEvent;
+            onSelect(asset.id, native instanceof MouseEvent && native.shiftKey);
+          }}
+        />
+      )}
       <button
         type="button"
         className="card__button"
@@ -26,11 +76,14 @@ export function AssetCard({ asset, onOpen }: { asset: Asset; onOpen: (id: number
           <span className="card__facts">{assetFacts(asset).join(' · ')}</span>
           <span className="card__status">
             <StatusBadge status={asset.status} />
-            {busy && stage && <span className="card__stage">{stage}</span>}
+            {busy && stage && <span className="card__stage">{stageLabel(stage)}</span>}
           </span>
         </span>
       </button>
-      {busy && (
+      {asset.tags.length > 0 && (
+        <TagChips tags={asset.tags} label={`Tags of ${asset.title}`} onFilter={onFilterTag} compact limit={CARD_TAGS} />
+      )}
+      {busy && !waiting && (
         <ProgressBar
           value={asset.status === 'pending' && !asset.processing.progress ? null : asset.processing.progress}
           label={`Processing ${asset.title}`}
@@ -41,4 +94,4 @@ export function AssetCard({ asset, onOpen }: { asset: Asset; onOpen: (id: number
       )}
     </li>
   );
-}
+});

@@ -1,30 +1,62 @@
-/** One asset up close: preview or player, every metadata field, and rename / reprocess / delete. */
+/**
+ * One asset up close: preview or player, its tags and collections, every metadata field, and
+ * rename / reprocess / delete / tagging / collecting for editors.
+ */
 import { useId, useState } from 'react';
 import { useLiveAsset } from '../hooks/useLiveAsset';
-import { ApiError, deleteAsset, renameAsset, reprocessAsset, type Asset } from '../services/api';
+import { ApiError, deleteAsset, renameAsset, reprocessAsset, setAssetTags, type Asset, type Collection } from '../services/api';
+import { NOT_QUEUED_STAGE, stageLabel } from '../services/format';
 import type { LiveConnection } from '../services/websocket';
 import { AssetActions, type AssetAction } from './AssetActions';
+import { AssetCollections } from './AssetCollections';
 import { AssetMetadata } from './AssetMetadata';
 import { AssetPreview } from './AssetPreview';
+import { AssetTags } from './AssetTags';
 import { DeleteAssetDialog } from './DeleteAssetDialog';
 import { Dialog } from './Dialog';
+import { DuplicateNotice } from './DuplicateNotice';
 import { ProgressBar } from './ProgressBar';
 import { StatusBadge } from './StatusBadge';
 
 interface AssetDetailProps {
   assetId: number;
   connection: LiveConnection | null;
+  /** Rename, reprocess, delete and tagging are shown only to those who may do them (editors, admins). */
+  canEdit?: boolean;
   onClose: () => void;
+  /** Opens another asset in this view (the one with the same bytes). */
+  onOpenAsset?: (id: number) => void;
+  /** A tag chip was clicked: show the library filtered by it. */
+  onFilterTag?: (tag: string) => void;
+  /** A collection link was clicked: show the library filtered by that collection. */
+  onOpenCollection?: (id: number) => void;
+  /** The collection the library shows, if any: editors can make this asset its cover. */
+  viewedCollection?: Collection | null;
+  onCollectionChanged?: (collection: Collection) => void;
   onChanged: (asset: Asset) => void;
   onDeleted: (id: number) => void;
 }
 
-export function AssetDetail({ assetId, connection, onClose, onChanged, onDeleted }: AssetDetailProps) {
+export function AssetDetail({
+  assetId,
+  connection,
+  canEdit = true,
+  onClose,
+  onOpenAsset,
+  onFilterTag,
+  onOpenCollection,
+  viewedCollection = null,
+  onCollectionChanged,
+  onChanged,
+  onDeleted,
+}: AssetDetailProps) {
   const headingId = useId();
   const { asset, loadError, replaceAsset } = useLiveAsset(assetId, connection);
   const [actionError, setActionError] = useState<string | null>(null);
   const [busy, setBusy] = useState<AssetAction | null>(null);
   const [confirming, setConfirming] = useState(false);
+  const [savingTags, setSavingTags] = useState(false);
+  const [tagError, setTagError] = useState<string | null>(null);
 
   /** Runs one action with the buttons held; resolves whether it succeeded (its error is shown otherwise). */
   const run = async (kind: AssetAction, action: () => Promise<void>): Promise<boolean> => {
@@ -47,6 +79,23 @@ export function AssetDetail({ assetId, connection, onClose, onChanged, onDeleted
       replaceAsset(renamed);
       onChanged(renamed);
     });
+
+  /** One change to the tags, sent as the whole new list; the server's answer is what shows. */
+  const saveTags = async (tags: string[]): Promise<boolean> => {
+    setSavingTags(true);
+    setTagError(null);
+    try {
+      const tagged = await setAssetTags(assetId, tags);
+      replaceAsset(tagged);
+      onChanged(tagged);
+      return true;
+    } catch (reason) {
+      setTagError(reason instanceof ApiError ? reason.message : String(reason));
+      return false;
+    } finally {
+      setSavingTags(false);
+    }
+  };
 
   const reprocess = () =>
     void run('reprocess', async () => {
@@ -83,19 +132,45 @@ export function AssetDetail({ assetId, connection, onClose, onChanged, onDeleted
           <div className="detail__info">
             <p className="detail__status">
               <StatusBadge status={asset.status} />
-              {busyStatus && asset.processing.stage && <span className="card__stage">{asset.processing.stage}</span>}
+              {busyStatus && asset.processing.stage && (
+                <span className="card__stage">{stageLabel(asset.processing.stage)}</span>
+              )}
             </p>
-            {busyStatus && <ProgressBar value={asset.processing.progress} label={`Processing ${asset.title}`} />}
+            {typeof asset.duplicate_of === 'number' && asset.duplicate_of !== asset.id && onOpenAsset && (
+              <DuplicateNotice originalId={asset.duplicate_of} onOpen={onOpenAsset} />
+            )}
+            {busyStatus && asset.processing.stage !== NOT_QUEUED_STAGE && <ProgressBar value={asset.processing.progress} label={`Processing ${asset.title}`} />}
             {asset.status === 'failed' && (
               <p className="card__error">{asset.processing.error ?? 'Processing failed for an unknown reason.'}</p>
             )}
-            <AssetActions
+            {canEdit && (
+              <AssetActions
+                asset={asset}
+                busy={busy}
+                error={confirming ? null : actionError}
+                onRename={rename}
+                onReprocess={reprocess}
+                onDelete={() => setConfirming(true)}
+              />
+            )}
+            <AssetTags
+              tags={asset.tags}
+              canEdit={canEdit}
+              onSave={saveTags}
+              saving={savingTags}
+              error={tagError}
+              onFilter={onFilterTag}
+            />
+            <AssetCollections
               asset={asset}
-              busy={busy}
-              error={confirming ? null : actionError}
-              onRename={rename}
-              onReprocess={reprocess}
-              onDelete={() => setConfirming(true)}
+              canEdit={canEdit}
+              onOpen={onOpenCollection}
+              viewed={viewedCollection}
+              onCollectionChanged={onCollectionChanged}
+              onChanged={(changed) => {
+                replaceAsset(changed);
+                onChanged(changed);
+              }}
             />
             <AssetMetadata asset={asset} />
           </div>

@@ -1,5 +1,12 @@
 /** What an empty library says: how media gets in. */
-export function EmptyState({ filtered, onClearFilters }: { filtered: boolean; onClearFilters: () => void }) {
+interface EmptyStateProps {
+  filtered: boolean;
+  onClearFilters: () => void;
+  /** A viewer cannot add media: they are told whom to ask instead of how. */
+  canAdd?: boolean;
+}
+
+export function EmptyState({ filtered, onClearFilters, canAdd = true }: EmptyStateProps) {
   if (filtered) {
     return (
       <div className="empty">
@@ -8,6 +15,14 @@ export function EmptyState({ filtered, onClearFilters }: { filtered: boolean; on
         <button type="button" onClick={onClearFilters}>
           Clear filters
         </button>
+      </div>
+    );
+  }
+  if (!canAdd) {
+    return (
+      <div className="empty">
+        <h2>The library is empty</h2>
+        <p>Nothing has been added yet. Editors and admins add media; ask one of them.</p>
       </div>
     );
   }

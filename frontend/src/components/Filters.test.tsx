@@ -1,4 +1,4 @@
-import { act, fireEvent, render, screen } from '@testing-library/react';
+import { act, fireEvent, render, screen, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { useLibraryQuery } from '../hooks/useLibraryQuery';
 import { Filters } from './Filters';
@@ -8,12 +8,12 @@ function Harness() {
   return (
     <>
       <Filters query={query} onChange={update} />
-      <output data-testid="page">{query.page}</output>
     </>
   );
 }
 
 beforeEach(() => {
+  // A link from before infinite scroll: its page number is read as the start of the list.
   window.history.replaceState(null, '', '/?page=3');
 });
 
@@ -23,6 +23,20 @@ afterEach(() => {
 });
 
 describe('Filters', () => {
+  it('shows the collection filtered by as a chip with its name, whose × leaves the URL without it', () => {
+    window.history.replaceState(null, '', '/?collection=4&tag=tram');
+    function WithCollection() {
+      const [query, update] = useLibraryQuery();
+      return <Filters query={query} onChange={update} collectionName="Lisbon" />;
+    }
+    render(<WithCollection />);
+    const chips = screen.getByRole('list', { name: 'Collection filter' });
+    expect(chips).toHaveTextContent('Lisbon');
+    fireEvent.click(within(chips).getByRole('button', { name: 'Stop filtering by collection Lisbon' }));
+    expect(window.location.search).toBe('?tag=tram');
+    expect(screen.queryByRole('list', { name: 'Collection filter' })).not.toBeInTheDocument();
+  });
+
   it('reads its starting values from the URL', () => {
     window.history.replaceState(null, '', '/?type=video&status=failed&q=rome&ordering=title');
     render(<Harness />);
@@ -32,7 +46,7 @@ describe('Filters', () => {
     expect(screen.getByLabelText('Sort by')).toHaveValue('title');
   });
 
-  it('writes type, status and ordering to the URL and goes back to page 1', () => {
+  it('writes type, status and ordering to the URL, dropping an old page number', () => {
     const push = vi.spyOn(window.history, 'pushState');
     render(<Harness />);
     fireEvent.change(screen.getByLabelText('Type'), { target: { value: 'video' } });
@@ -41,7 +55,6 @@ describe('Filters', () => {
     fireEvent.change(screen.getByLabelText('Sort by'), { target: { value: '-file_size' } });
     expect(window.location.search).toBe('?type=video&status=processing&ordering=-file_size');
     expect(push).toHaveBeenCalledTimes(3);
-    expect(screen.getByTestId('page')).toHaveTextContent('1');
   });
 
   it('debounces the search box by about 300 ms and replaces the history entry', () => {
@@ -73,5 +86,34 @@ describe('Filters', () => {
     });
     expect(screen.getByLabelText('Type')).toHaveValue('image');
     expect(screen.getByLabelText('Search')).toHaveValue('cat');
+  });
+
+  it('offers best match while searching, chosen by itself, and not without a search', () => {
+    render(<Harness />);
+    const sort = screen.getByLabelText('Sort by');
+    expect(screen.queryByRole('option', { name: 'Best match' })).toBeNull();
+    fireEvent.submit(screen.getByRole('search'));
+    fireEvent.change(screen.getByLabelText('Search'), { target: { value: 'belem' } });
+    fireEvent.submit(screen.getByRole('search'));
+    expect(sort).toHaveValue('relevance');
+    expect(screen.getByRole('option', { name: 'Best match' })).toBeInTheDocument();
+    expect(window.location.search).toBe('?q=belem');
+    fireEvent.change(screen.getByLabelText('Search'), { target: { value: '' } });
+    fireEvent.submit(screen.getByRole('search'));
+    expect(sort).toHaveValue('-created_at');
+    expect(screen.queryByRole('option', { name: 'Best match' })).toBeNull();
+  });
+
+  it('shows the tags filtered by as chips, each removable, and says the search finds tags', () => {
+    window.history.replaceState(null, '', '/?tag=beach&tag=Lisbon&q=tram');
+    render(<Harness />);
+    expect(screen.getByLabelText('Search')).toHaveAttribute('placeholder', 'Title, file, tag, camera, codec…');
+    const filters = screen.getByRole('list', { name: 'Tag filters' });
+    expect(within(filters).getAllByRole('listitem').map((item) => item.firstChild?.textContent)).toEqual(['beach', 'Lisbon']);
+    fireEvent.click(screen.getByRole('button', { name: 'Stop filtering by tag beach' }));
+    expect(window.location.search).toBe('?q=tram&tag=Lisbon');
+    fireEvent.click(screen.getByRole('button', { name: 'Stop filtering by tag Lisbon' }));
+    expect(window.location.search).toBe('?q=tram');
+    expect(screen.queryByRole('list', { name: 'Tag filters' })).not.toBeInTheDocument();
   });
 });

@@ -1,29 +1,87 @@
-/** The library: filters, the grid of cards for one page, pagination, and the empty state. */
+/**
+ * The library: filters with their counts, the selection's bulk bar (editors), the virtualized
+ * grid of every card loaded so far, the row that says the next page is loading (or failed, with
+ * a retry), and the empty state.
+ */
+import type { ReactNode } from 'react';
 import type { HistoryMode } from '../hooks/useLibraryQuery';
 import type { AssetLibrary } from '../hooks/useAssetLibrary';
-import { DEFAULT_QUERY, type LibraryQuery } from '../services/libraryQuery';
-import { AssetCard } from './AssetCard';
+import type { Collection, Facets } from '../services/api';
+import { formatAssetCount } from '../services/format';
+import { isFiltered, NO_FILTERS, type LibraryQuery } from '../services/libraryQuery';
+import type { Selection } from '../services/selection';
 import { EmptyState } from './EmptyState';
+import { FacetSummary } from './FacetSummary';
 import { Filters } from './Filters';
-import { Pagination } from './Pagination';
+import { LibraryGrid } from './LibraryGrid';
 
 interface LibraryViewProps {
   query: LibraryQuery;
   library: AssetLibrary;
   onQueryChange: (change: Partial<LibraryQuery>, mode?: HistoryMode) => void;
   onOpen: (id: number) => void;
+  /** A card's tag chip was clicked: filter the library by that tag. */
+  onFilterTag?: (tag: string) => void;
+  /** Whether the user may add media (the empty library explains how, or whom to ask). */
+  canAdd?: boolean;
+  /** Counts for the current filters (type, status, top tags, cameras, years), once known. */
+  facets?: Facets | null;
+  /** The cards selected for a bulk action, and the checkbox's handler: editors only. */
+  selection?: Selection;
+  onSelect?: (id: number, range: boolean) => void;
+  /** The bar acting on the selection, shown while anything is selected. */
+  bulkBar?: ReactNode;
+  /** What the last bulk action did ("12 tagged"), announced politely. */
+  notice?: string | null;
+  /** The collection filtered by (`query.collection`), once read: its name and description show. */
+  collection?: Collection | null;
+  /** Why that collection could not be read. */
+  collectionError?: string | null;
 }
 
-export function LibraryView({ query, library, onQueryChange, onOpen }: LibraryViewProps) {
+export function LibraryView({
+  query,
+  library,
+  onQueryChange,
+  onOpen,
+  onFilterTag,
+  canAdd = true,
+  facets = null,
+  selection,
+  onSelect,
+  bulkBar,
+  notice = null,
+  collection = null,
+  collectionError = null,
+}: LibraryViewProps) {
   const { items, meta, loading, error } = library;
-  const filtered = Boolean(query.type || query.status || query.q);
+  const filtered = isFiltered(query);
   return (
     <section className="library" aria-labelledby="library-heading">
       <div className="library__head">
         <h2 id="library-heading">Library</h2>
-        {meta && <span className="muted">{meta.total} {meta.total === 1 ? "asset" : "assets"}</span>}
+        {meta && <span className="muted">{formatAssetCount(meta.total, meta.total_estimated)}</span>}
       </div>
-      <Filters query={query} onChange={onQueryChange} />
+      {query.collection !== null && (collection || collectionError) && (
+        <div className="library__collection">
+          {collection ? (
+            <>
+              <h3>{collection.name}</h3>
+              {collection.description && <p className="muted">{collection.description}</p>}
+            </>
+          ) : (
+            <p className="notice notice--error" role="alert">
+              {collectionError}
+            </p>
+          )}
+        </div>
+      )}
+      <Filters query={query} onChange={onQueryChange} facets={facets} collectionName={collection?.name ?? null} />
+      {facets && onFilterTag && <FacetSummary facets={facets} filteredTags={query.tags} onFilterTag={onFilterTag} />}
+      <p className="bulk-notice" aria-live="polite">
+        {notice}
+      </p>
+      {bulkBar}
       {error && (
         <div className="notice notice--error" role="alert">
           <p>{error}</p>
@@ -35,43 +93,36 @@ export function LibraryView({ query, library, onQueryChange, onOpen }: LibraryVi
       <div aria-busy={loading} aria-live="polite" className="library__status">
         {loading && items.length === 0 && !error && <p className="muted">Loading the library…</p>}
       </div>
-      {!loading && !error && items.length === 0 && query.page > 1 && meta && meta.total > 0 ? (
-        <div className="empty">
-          <p>There is no page {query.page}.</p>
-          <button type="button" onClick={() => onQueryChange({ page: Math.max(1, meta.pages) })}>
-            Go to the last page
-          </button>
-        </div>
-      ) : (
-        !loading &&
-        !error &&
-        items.length === 0 && (
-          <EmptyState
-            filtered={filtered}
-            onClearFilters={() =>
-              onQueryChange({ type: DEFAULT_QUERY.type, status: DEFAULT_QUERY.status, q: '', page: 1 })
-            }
-          />
-        )
-      )}
-      {items.length > 0 && (
-        <ul className="grid" aria-label="Assets">
-          {items.map((asset) => (
-            <AssetCard key={asset.id} asset={asset} onOpen={onOpen} />
-          ))}
-        </ul>
-      )}
-      {meta && (
-        <Pagination
-          page={query.page}
-          pages={meta.pages}
-          total={meta.total}
-          onPage={(page) => {
-            onQueryChange({ page });
-            document.getElementById('library-heading')?.scrollIntoView?.({ block: 'start' });
-          }}
+      {!loading && !error && items.length === 0 && (
+        <EmptyState
+          filtered={filtered}
+          canAdd={canAdd}
+          onClearFilters={() => onQueryChange(NO_FILTERS)}
         />
       )}
+      {items.length > 0 && (
+        <LibraryGrid
+          items={items}
+          onOpen={onOpen}
+          onFilterTag={onFilterTag}
+          onNearEnd={library.loadMore}
+          selection={selection}
+          onSelect={onSelect}
+        />
+      )}
+      <div aria-busy={library.loadingMore} aria-live="polite" className="library__more">
+        {library.loadingMore && (
+          <p className="muted">Loading more assets…</p>
+        )}
+        {library.moreError !== null && (
+          <div className="notice notice--error" role="alert">
+            <p>Could not load more assets: {library.moreError}</p>
+            <button type="button" onClick={library.retryMore}>
+              Try again
+            </button>
+          </div>
+        )}
+      </div>
     </section>
   );
 }

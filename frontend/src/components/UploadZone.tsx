@@ -1,66 +1,27 @@
-/** Uploads files chosen in the picker or dropped on the zone, each with its own progress and error. */
-import { useCallback, useId, useState, type DragEvent } from 'react';
+/**
+ * Uploads files chosen in the picker or dropped on the zone through the resumable uploader: each
+ * file's progress, speed and time left, a way to cancel it, and the server's word when it refuses.
+ */
+import { useId, useState, useSyncExternalStore, type DragEvent } from 'react';
 import { UPLOAD_ACCEPT } from '../contract';
-import { ApiError, uploadFile, type Asset } from '../services/api';
-import { formatFileSize } from '../services/format';
+import { formatFileSize, formatSpeed, formatTimeLeft, percentOf } from '../services/format';
+import type { UploadItem, UploadQueue } from '../services/uploadQueue';
 import { ProgressBar } from './ProgressBar';
 
-interface UploadItem {
-  key: number;
-  name: string;
-  size: number;
-  progress: number | null;
-  state: 'uploading' | 'done' | 'failed';
-  error: string | null;
-  assetId: number | null;
-}
-
 interface UploadZoneProps {
-  onUploaded: (asset: Asset) => void;
+  uploads: UploadQueue;
   onOpen: (id: number) => void;
-  upload?: typeof uploadFile;
 }
 
-let nextKey = 1;
-
-export function UploadZone({ onUploaded, onOpen, upload = uploadFile }: UploadZoneProps) {
+export function UploadZone({ uploads, onOpen }: UploadZoneProps) {
   const id = useId();
   const [dragging, setDragging] = useState(false);
-  const [uploads, setUploads] = useState<UploadItem[]>([]);
-
-  const patch = (key: number, change: Partial<UploadItem>) =>
-    setUploads((items) => items.map((item) => (item.key === key ? { ...item, ...change } : item)));
-
-  const start = useCallback(
-    (files: FileList | File[]) => {
-      for (const file of Array.from(files)) {
-        const key = nextKey++;
-        setUploads((items) => [
-          { key, name: file.name, size: file.size, progress: 0, state: 'uploading', error: null, assetId: null },
-          ...items,
-        ]);
-        upload(file, undefined, (progress) =>
-          patch(key, { progress: progress.fraction === null ? null : progress.fraction * 100 }),
-        )
-          .then((asset) => {
-            patch(key, { state: 'done', progress: 100, assetId: asset.id });
-            onUploaded(asset);
-          })
-          .catch((reason: unknown) => {
-            patch(key, {
-              state: 'failed',
-              error: reason instanceof ApiError ? reason.message : 'The upload did not finish.',
-            });
-          });
-      }
-    },
-    [onUploaded, upload],
-  );
+  const items = useSyncExternalStore(uploads.subscribe, uploads.getSnapshot);
 
   const onDrop = (event: DragEvent) => {
     event.preventDefault();
     setDragging(false);
-    if (event.dataTransfer.files.length > 0) start(event.dataTransfer.files);
+    if (event.dataTransfer.files.length > 0) uploads.add(Array.from(event.dataTransfer.files));
   };
 
   return (
@@ -87,40 +48,95 @@ export function UploadZone({ onUploaded, onOpen, upload = uploadFile }: UploadZo
           multiple
           accept={UPLOAD_ACCEPT}
           onChange={(event) => {
-            if (event.target.files && event.target.files.length > 0) start(event.target.files);
+            if (event.target.files && event.target.files.length > 0) uploads.add(Array.from(event.target.files));
             event.target.value = '';
           }}
         />
-        <p className="hint">MP4, MOV, AVI, JPEG, PNG or GIF.</p>
+        <p className="hint">MP4, MOV, AVI, JPEG, PNG or GIF. An interrupted upload goes on where it stopped.</p>
       </div>
-      {uploads.length > 0 && (
+      {items.length > 0 && (
         <ul className="uploads" aria-label="Uploads">
-          {uploads.map((item) => (
-            <li key={item.key} className={`upload-item upload-item--${item.state}`}>
-              <div className="upload-item__head">
-                <span className="upload-item__name">{item.name}</span>
-                <span className="muted">{formatFileSize(item.size)}</span>
-              </div>
-              {item.state === 'uploading' && <ProgressBar value={item.progress} label={`Uploading ${item.name}`} />}
-              {item.state === 'done' && (
-                <p className="upload-item__done">
-                  Uploaded.{' '}
-                  {item.assetId !== null && (
-                    <button type="button" className="link" onClick={() => onOpen(item.assetId ?? 0)}>
-                      Open
-                    </button>
-                  )}
-                </p>
-              )}
-              {item.state === 'failed' && (
-                <p className="field__error" role="alert">
-                  {item.error}
-                </p>
-              )}
-            </li>
+          {items.map((item) => (
+            <UploadRow
+              key={item.key}
+              item={item}
+              onCancel={() => uploads.cancel(item.key)}
+              onRetry={() => uploads.retry(item.key)}
+              onOpen={onOpen}
+            />
           ))}
         </ul>
       )}
     </div>
+  );
+}
+
+interface UploadRowProps {
+  item: UploadItem;
+  onCancel: () => void;
+  onRetry: () => void;
+  onOpen: (id: number) => void;
+}
+
+function UploadRow({ item, onCancel, onRetry, onOpen }: UploadRowProps) {
+  const percent = percentOf(item.sent, item.total);
+  const inFlight = item.phase === 'uploading' || item.phase === 'waitingForNetwork';
+  const cancellable = inFlight || item.phase === 'queued' || (item.phase === 'failed' && item.canRetry);
+  const finishing = item.phase === 'uploading' && item.total > 0 && item.sent >= item.total;
+
+  let stats: string;
+  if (item.phase === 'queued') stats = 'Waiting for its turn…';
+  else if (item.phase === 'waitingForNetwork') stats = `${percent}% · Waiting for the network…`;
+  else if (finishing) stats = '100% · The server is checking the file…';
+  else stats = [`${percent}%`, formatSpeed(item.bytesPerSecond), formatTimeLeft(item.secondsLeft)].filter(Boolean).join(' · ');
+
+  return (
+    <li className={`upload-item upload-item--${item.phase}`}>
+      <div className="upload-item__head">
+        <span className="upload-item__name">{item.name}</span>
+        <span className="muted">{formatFileSize(item.size)}</span>
+      </div>
+      {(inFlight || item.phase === 'queued') && (
+        <ProgressBar value={item.phase === 'queued' ? 0 : percent} label={`Uploading ${item.name}`} />
+      )}
+      {(inFlight || item.phase === 'queued') && (
+        <p className="upload-item__stats">
+          <span className="upload-item__percent">{stats}</span>
+        </p>
+      )}
+      {item.resumedFrom !== null && inFlight && (
+        <p className="upload-item__resumed muted" role="status">
+          Resumed from {percentOf(item.resumedFrom, 1)}%.
+        </p>
+      )}
+      {item.phase === 'done' && (
+        <p className="upload-item__done" role="status">
+          Uploaded.{' '}
+          {item.assetId !== null && (
+            <button type="button" className="link" onClick={() => onOpen(item.assetId ?? 0)}>
+              Open
+            </button>
+          )}
+        </p>
+      )}
+      {item.phase === 'failed' && (
+        <p className="field__error" role="alert">
+          {item.error}
+        </p>
+      )}
+      {item.phase === 'cancelled' && <p className="upload-item__cancelled muted">Cancelled.</p>}
+      {cancellable && (
+        <div className="upload-item__actions">
+          {item.phase === 'failed' && item.canRetry && (
+            <button type="button" onClick={onRetry} aria-label={`Try again: ${item.name}`}>
+              Try again
+            </button>
+          )}
+          <button type="button" onClick={onCancel} aria-label={`Cancel ${item.name}`}>
+            Cancel
+          </button>
+        </div>
+      )}
+    </li>
   );
 }

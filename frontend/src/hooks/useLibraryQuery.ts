@@ -1,6 +1,6 @@
 /** The library's place, kept in the URL so reload, back/forward and shared links land in the same spot. */
 import { useCallback, useEffect, useState } from 'react';
-import { parseLibraryQuery, serializeLibraryQuery, type LibraryQuery } from '../services/libraryQuery';
+import { applyChange, parseLibraryQuery, serializeLibraryQuery, type LibraryQuery } from '../services/libraryQuery';
 
 export type HistoryMode = 'push' | 'replace';
 
@@ -14,7 +14,7 @@ export function useLibraryQuery(): [LibraryQuery, (change: Partial<LibraryQuery>
   }, []);
 
   const update = useCallback((change: Partial<LibraryQuery>, mode: HistoryMode = 'push') => {
-    const next = { ...parseLibraryQuery(window.location.search), ...change };
+    const next = applyChange(parseLibraryQuery(window.location.search), change);
     const url = `${window.location.pathname}${serializeLibraryQuery(next)}${window.location.hash}`;
     if (mode === 'push') window.history.pushState(null, '', url);
     else window.history.replaceState(null, '', url);

@@ -2,7 +2,7 @@ import { act, renderHook, waitFor } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Asset } from '../services/api';
 import { jsonResponse, makeAsset, openFakeLiveConnection, serverSends } from '../test/fakes';
-import { useLiveAsset } from './useLiveAsset';
+import { DELETED_ELSEWHERE, useLiveAsset } from './useLiveAsset';
 
 /** What GET /api/v1/assets/<id> answers now; a test changes it to stand for work done on the server. */
 let stored: Map<number, Asset>;
@@ -97,5 +97,20 @@ describe('useLiveAsset', () => {
     rerender({ id: 8 });
     expect(result.current.asset).toBeNull();
     await waitFor(() => expect(result.current.asset?.title).toBe('Harbour'));
+  });
+
+  it('takes a rename made in another tab, and says so when another tab deletes the asset', async () => {
+    stored.set(7, processing);
+    const connection = openFakeLiveConnection();
+    const { result } = renderHook(() => useLiveAsset(7, connection));
+    await waitFor(() => expect(result.current.asset).not.toBeNull());
+
+    serverSends({ type: 'asset_update', seq: 1, data: { asset_id: 8, title: 'Not this one' } });
+    serverSends({ type: 'asset_update', seq: 2, data: { asset_id: 7, title: 'Clip at dusk' } });
+    expect(result.current.asset?.title).toBe('Clip at dusk');
+    serverSends({ type: 'asset_deleted', seq: 3, data: { asset_id: 7 } });
+    expect(result.current.asset).toBeNull();
+    expect(result.current.loadError).toBe(DELETED_ELSEWHERE);
+    expect(fetched).toEqual(['/api/v1/assets/7']);
   });
 });

@@ -1,11 +1,14 @@
 /**
  * One asset kept current by live events, as the library keeps its page: loaded once, patched by
- * each processing_update for it, fetched again when it finishes (ready or failed) or after a snapshot.
+ * each processing_update and asset_update (a rename in another tab) for it, fetched again when it
+ * finishes (ready or failed) or after a snapshot, and shown as deleted when another tab deletes it.
  */
 import { useCallback, useEffect, useState } from 'react';
 import { ApiError, getAsset, type Asset } from '../services/api';
-import { applyProcessingUpdate, needsRefetch } from '../services/assetUpdates';
+import { applyAssetChange, applyProcessingUpdate, needsRefetch } from '../services/assetUpdates';
 import type { LiveConnection } from '../services/websocket';
+
+export const DELETED_ELSEWHERE = 'This asset has been deleted.';
 
 export interface LiveAsset {
   /** null until the first load answers (or when it failed). */
@@ -55,6 +58,15 @@ export function useLiveAsset(id: number, connection: LiveConnection | null): Liv
             : current,
         );
         if (needsRefetch(update, true)) void load();
+      }
+      if (message.type === 'asset_update' && message.data.asset_id === id) {
+        const change = message.data;
+        setLoaded((current) =>
+          current.id === id && current.asset ? { ...current, asset: applyAssetChange(current.asset, change) } : current,
+        );
+      }
+      if (message.type === 'asset_deleted' && message.data.asset_id === id) {
+        setLoaded({ id, asset: null, loadError: DELETED_ELSEWHERE });
       }
       if (message.type === 'snapshot') void load();
     });

@@ -3,16 +3,28 @@ import { jsonResponse, makeAsset } from '../test/fakes';
 import {
   ApiError,
   buildQuery,
+  createToken,
+  createUser,
   csrfToken,
   deleteAsset,
+  fieldErrors,
+  getCurrentUser,
+  onSessionExpired,
+  parseRetryAfter,
+  revokeToken,
+  signIn,
+  signOut,
+  updateUser,
   errorFromResponse,
   getAsset,
   healthProcessing,
   listAssets,
   registerPath,
   renameAsset,
+  setAssetTags,
+  suggestTags,
   reprocessAsset,
-  uploadFile,
+  getUploadStatus,
 } from './api';
 
 const fetchMock = vi.fn<typeof fetch>();
@@ -44,11 +56,28 @@ describe('buildQuery', () => {
   it('encodes search text', () => {
     expect(buildQuery({ q: 'a&b c' })).toBe('?q=a%26b+c');
   });
+
+  it('sends a cursor with the same filters and ordering, and never a page beside it (a 400)', () => {
+    expect(buildQuery({ cursor: 'eyJ2Ijpb+/=', page: 3, page_size: 60, type: 'image', ordering: 'title' })).toBe(
+      '?cursor=eyJ2Ijpb%2B%2F%3D&page_size=60&type=image&ordering=title',
+    );
+  });
+});
+
+describe('buildQuery with tags', () => {
+  it('sends each tag as its own tag= parameter, with a cursor too', () => {
+    expect(buildQuery({ q: 'rome', tags: ['beach', 'Sunset & sea'] })).toBe('?q=rome&tag=beach&tag=Sunset+%26+sea');
+    expect(buildQuery({ cursor: 'c60', tags: ['beach'] })).toBe('?cursor=c60&tag=beach');
+    expect(buildQuery({ tags: [] })).toBe('');
+  });
 });
 
 describe('requests', () => {
   it('lists assets from /api/v1/assets with the query', async () => {
-    const body = { items: [makeAsset()], meta: { page: 1, page_size: 20, total: 1, pages: 1 } };
+    const body = {
+      items: [makeAsset()],
+      meta: { page: 1, page_size: 20, total: 1, pages: 1, total_estimated: false, next_cursor: null },
+    };
     fetchMock.mockResolvedValue(jsonResponse(body));
     await expect(listAssets({ page: 1, page_size: 20, status: 'failed' })).resolves.toEqual(body);
     expect(lastCall().url).toBe('/api/v1/assets?page=1&page_size=20&status=failed');
@@ -65,6 +94,20 @@ describe('requests', () => {
     expect((init.headers as Record<string, string>)['Content-Type']).toBe('application/json');
     await registerPath('a.png', 'Sunset');
     expect(JSON.parse(lastCall().init.body as string)).toEqual({ file_path: 'a.png', title: 'Sunset' });
+  });
+
+  it('replaces the tags with PATCH and the whole list, and asks for suggestions by prefix', async () => {
+    fetchMock.mockResolvedValueOnce(jsonResponse(makeAsset({ tags: ['beach', 'sunset'] })));
+    await expect(setAssetTags(3, ['sunset', 'beach'])).resolves.toMatchObject({ tags: ['beach', 'sunset'] });
+    expect(lastCall()).toMatchObject({
+      url: '/api/v1/assets/3',
+      init: { method: 'PATCH', body: '{"tags":["sunset","beach"]}' },
+    });
+
+    const items = [{ name: 'beach', asset_count: 12 }];
+    fetchMock.mockResolvedValueOnce(jsonResponse({ items, meta: { page: 1, page_size: 8, total: 1, pages: 1 } }));
+    await expect(suggestTags('be ach', 8)).resolves.toEqual(items);
+    expect(lastCall().url).toBe('/api/v1/tags?q=be+ach&page_size=8');
   });
 
   it('renames with PATCH, reprocesses with POST, deletes with DELETE', async () => {
@@ -136,6 +179,91 @@ describe('csrfToken', () => {
   });
 });
 
+describe('the CSRF header on every change', () => {
+  const setCookie = (value: string) => {
+    document.cookie = `csrftoken=${value}`;
+  };
+  afterEach(() => {
+    document.cookie = 'csrftoken=; expires=Thu, 01 Jan 1970 00:00:00 GMT';
+  });
+
+  it.each([
+    ['register', () => registerPath('a.jpg')],
+    ['rename', () => renameAsset(1, 'x')],
+    ['reprocess', () => reprocessAsset(1)],
+    ['delete', () => deleteAsset(1)],
+    ['sign in', () => signIn('alice', 'pw')],
+    ['sign out', () => signOut()],
+    ['create a token', () => createToken('ci', 'read')],
+    ['revoke a token', () => revokeToken(4)],
+    ['create a user', () => createUser({ username: 'bob', password: 'pw', role: 'viewer' })],
+    ['change a user', () => updateUser(2, { role: 'editor' })],
+  ] as const)('%s sends the cookie’s current value, with the session cookie', async (_name, call) => {
+    fetchMock.mockImplementation(() => Promise.resolve(jsonResponse({ id: 1, username: 'a', role: 'viewer' })));
+    setCookie('first');
+    await call();
+    expect((lastCall().init.headers as Record<string, string>)['X-CSRFToken']).toBe('first');
+    expect(lastCall().init.credentials).toBe('same-origin');
+    // Django rotates the token at login: the next request must send the new one, not a cached copy.
+    setCookie('rotated');
+    await call();
+    expect((lastCall().init.headers as Record<string, string>)['X-CSRFToken']).toBe('rotated');
+  });
+});
+
+describe('an ended session', () => {
+  it('is announced on a 401 from any request, but not from signing in or asking who is signed in', async () => {
+    const expired = vi.fn();
+    const stop = onSessionExpired(expired);
+    fetchMock.mockImplementation(() =>
+      Promise.resolve(jsonResponse({ error: 'Not signed in.', timestamp: 't', context: {} }, 401, 'Unauthorized')),
+    );
+    await expect(getCurrentUser()).rejects.toMatchObject({ status: 401 });
+    await expect(signIn('alice', 'wrong')).rejects.toMatchObject({ status: 401, message: 'Not signed in.' });
+    expect(expired).not.toHaveBeenCalled();
+    await expect(listAssets({})).rejects.toMatchObject({ status: 401 });
+    expect(expired).toHaveBeenCalledTimes(1);
+    await expect(healthProcessing()).rejects.toMatchObject({ status: 401 });
+    expect(expired).toHaveBeenCalledTimes(2);
+    await expect(getUploadStatus('http://localhost/api/v1/uploads/abc')).rejects.toMatchObject({ status: 401 });
+    expect(expired).toHaveBeenCalledTimes(3);
+    stop();
+    await expect(listAssets({})).rejects.toMatchObject({ status: 401 });
+    expect(expired).toHaveBeenCalledTimes(3);
+  });
+
+  it('reads the signed-in user, taking an unknown role as the least one', async () => {
+    fetchMock.mockResolvedValue(jsonResponse({ id: 5, username: 'eve', role: 'superuser', auth_enabled: true }));
+    await expect(getCurrentUser()).resolves.toEqual({ id: 5, username: 'eve', role: 'viewer', auth_enabled: true });
+    fetchMock.mockResolvedValue(jsonResponse({ id: null, username: 'local', role: 'admin', auth_enabled: false }));
+    await expect(getCurrentUser()).resolves.toEqual({ id: null, username: 'local', role: 'admin', auth_enabled: false });
+  });
+});
+
+describe('refusals with details', () => {
+  it('carries Retry-After from a 429', async () => {
+    fetchMock.mockResolvedValue(
+      new Response(JSON.stringify({ error: 'Slow down.', timestamp: 't', context: {} }), {
+        status: 429,
+        headers: { 'Retry-After': '12' },
+      }),
+    );
+    await expect(signIn('a', 'b')).rejects.toMatchObject({ status: 429, retryAfterSeconds: 12, message: 'Slow down.' });
+    expect(parseRetryAfter('7')).toBe(7);
+    expect(parseRetryAfter('Wed, 21 Oct 2026 07:28:00 GMT')).toBeNull();
+    expect(parseRetryAfter(null)).toBeNull();
+  });
+
+  it('reads the messages per field of a validation error', () => {
+    const error = new ApiError('Invalid.', 400, {
+      fields: { password: ['Too short.', 'Too common.'], username: ['Taken.'], role: 'viewer', is_active: false },
+    });
+    expect(fieldErrors(error)).toEqual({ password: 'Too short. Too common.', username: 'Taken.' });
+    expect(fieldErrors(new ApiError('x', 400))).toEqual({});
+    expect(fieldErrors(null)).toEqual({});
+  });
+});
+
 describe('errorFromResponse', () => {
   it.each([
     ['an empty body', ''],
@@ -149,72 +277,20 @@ describe('errorFromResponse', () => {
   });
 });
 
-class FakeXhr {
-  static last: FakeXhr | null = null;
-  method = '';
-  url = '';
-  headers: Record<string, string> = {};
-  body: FormData | null = null;
-  status = 0;
-  statusText = '';
-  responseText = '';
-  upload: { onprogress: ((event: ProgressEvent) => void) | null } = { onprogress: null };
-  onload: (() => void) | null = null;
-  onerror: (() => void) | null = null;
-  onabort: (() => void) | null = null;
-  constructor() {
-    FakeXhr.last = this;
-  }
-  open(method: string, url: string) {
-    this.method = method;
-    this.url = url;
-  }
-  setRequestHeader(name: string, value: string) {
-    this.headers[name] = value;
-  }
-  send(body: FormData) {
-    this.body = body;
-  }
-  abort() {
-    this.onabort?.();
-  }
-  respond(status: number, body: string, statusText = '') {
-    this.status = status;
-    this.statusText = statusText;
-    this.responseText = body;
-    this.onload?.();
-  }
-}
-
-describe('uploadFile', () => {
-  const make = () => new FakeXhr() as unknown as XMLHttpRequest;
-
-  it('posts multipart with the file field and reports progress', async () => {
-    const progress: (number | null)[] = [];
-    const file = new File(['abc'], 'clip.mp4', { type: 'video/mp4' });
-    const done = uploadFile(file, 'My clip', (p) => progress.push(p.fraction), { createRequest: make });
-    const xhr = FakeXhr.last!;
-    expect(xhr.method).toBe('POST');
-    expect(xhr.url).toBe('/api/v1/assets');
-    expect((xhr.body?.get('file') as File).name).toBe('clip.mp4');
-    expect(xhr.body?.get('title')).toBe('My clip');
-    xhr.upload.onprogress?.({ loaded: 50, total: 200, lengthComputable: true } as ProgressEvent);
-    xhr.upload.onprogress?.({ loaded: 50, total: 0, lengthComputable: false } as ProgressEvent);
-    xhr.respond(201, JSON.stringify(makeAsset({ id: 9 })));
-    await expect(done).resolves.toMatchObject({ id: 9 });
-    expect(progress).toEqual([0.25, null]);
+describe('getUploadStatus', () => {
+  it('asks the API for the upload the server named, by its path', async () => {
+    fetchMock.mockResolvedValue(jsonResponse({ offset: 10, length: 10, asset_id: 42 }));
+    await expect(getUploadStatus('http://localhost:3000/api/v1/uploads/9f3a')).resolves.toEqual({
+      offset: 10,
+      length: 10,
+      asset_id: 42,
+    });
+    expect(lastCall().url).toBe('/api/v1/uploads/9f3a');
+    expect((lastCall().init.headers as Record<string, string>).Accept).toBe('application/json');
   });
 
-  it('rejects with the server message on an error status', async () => {
-    const done = uploadFile(new File(['x'], 'evil.jpg'), undefined, undefined, { createRequest: make });
-    expect(FakeXhr.last!.body?.has('title')).toBe(false);
-    FakeXhr.last!.respond(400, JSON.stringify({ error: 'Content does not match its extension', timestamp: 't', context: {} }));
-    await expect(done).rejects.toMatchObject({ message: 'Content does not match its extension', status: 400 });
-  });
-
-  it('rejects with a readable message when the upload is too large for a proxy that answers in HTML', async () => {
-    const done = uploadFile(new File(['x'], 'big.mov'), undefined, undefined, { createRequest: make });
-    FakeXhr.last!.respond(413, '<html>Request Entity Too Large</html>', 'Payload Too Large');
-    await expect(done).rejects.toMatchObject({ status: 413, message: 'The server answered 413 Payload Too Large without an explanation.' });
+  it('refuses an upload URL outside the API', async () => {
+    await expect(getUploadStatus('/elsewhere/1')).rejects.toBeInstanceOf(ApiError);
+    expect(fetchMock).not.toHaveBeenCalled();
   });
 });

@@ -1,9 +1,12 @@
 /** The typed client of the REST API (CONTRACT.md section 2): every HTTP call the UI makes goes through here. */
 import {
   API_PREFIX,
+  ROLES,
   type AssetStatus,
   type MediaType,
   type Ordering,
+  type Role,
+  type TokenScope,
 } from '../contract';
 
 export interface MediaMetadata {
@@ -38,13 +41,31 @@ export interface Asset {
   status: AssetStatus;
   processing: ProcessingState;
   media_metadata: MediaMetadata;
+  /** Tag names, A-Z; a name keeps the spelling it was first written with. */
+  tags: string[];
+  /** The first asset with the same bytes (its id), or null; absent from an older server. */
+  duplicate_of?: number | null;
+  /** The collections it is in, by name; absent from an older server. */
+  collections?: CollectionRef[];
+}
+
+/** A collection as an asset names it. */
+export interface CollectionRef {
+  id: number;
+  name: string;
 }
 
 export interface ListMeta {
-  page: number;
+  /** The page number asked for; null on a page fetched by cursor. */
+  page: number | null;
   page_size: number;
+  /** Matching assets; the database planner's estimate when `total_estimated` is true. */
   total: number;
   pages: number;
+  /** true on a huge library: `total` is an estimate, shown as approximate. */
+  total_estimated: boolean;
+  /** Asks for the page after this one (`cursor=`, with the same filters and ordering); null at the end. */
+  next_cursor: string | null;
 }
 
 export interface ListResponse {
@@ -52,12 +73,58 @@ export interface ListResponse {
   meta: ListMeta;
 }
 
-export interface ListParams {
-  page?: number;
-  page_size?: number;
+/** What narrows the library: the list, its facets and a bulk action's `filter` all take these. */
+export interface FilterParams {
   type?: MediaType | '';
   status?: AssetStatus | '';
   q?: string;
+  /** Created at or after / at or before this moment (ISO 8601, as the API writes `created_at`). */
+  created_after?: string;
+  created_before?: string;
+  /** Assets with every one of these tags (any case): sent as `tag=`, once per tag. */
+  tags?: readonly string[];
+  /** Only assets whose bytes another asset has too. */
+  duplicates?: boolean;
+  /** Only assets in this collection (its id). */
+  collection?: number | null;
+}
+
+/**
+ * The filters as the API names them, empty ones left out: the list's and the facets' query
+ * string and a bulk action's `filter` object are all written from this, so "every asset in this
+ * filter" is exactly what the list shows.
+ */
+export interface AssetFilters {
+  type?: MediaType;
+  status?: AssetStatus;
+  q?: string;
+  created_after?: string;
+  created_before?: string;
+  tag?: string[];
+  duplicates?: 'true';
+  collection?: string;
+}
+
+export function assetFilters(params: FilterParams): AssetFilters {
+  const filters: AssetFilters = {};
+  if (params.type) filters.type = params.type;
+  if (params.status) filters.status = params.status;
+  const q = params.q?.trim();
+  if (q) filters.q = q;
+  if (params.created_after) filters.created_after = params.created_after;
+  if (params.created_before) filters.created_before = params.created_before;
+  if (params.tags && params.tags.length > 0) filters.tag = [...params.tags];
+  if (params.duplicates) filters.duplicates = 'true';
+  if (typeof params.collection === 'number') filters.collection = String(params.collection);
+  return filters;
+}
+
+export interface ListParams extends FilterParams {
+  /** Page-number paging (OFFSET on the server); never sent together with `cursor`. */
+  page?: number;
+  /** The `next_cursor` of the page before: keyset paging, as cheap at any depth. */
+  cursor?: string;
+  page_size?: number;
   ordering?: Ordering | '';
 }
 
@@ -73,6 +140,8 @@ export class ApiError extends Error {
   readonly status: number;
   readonly context: Record<string, unknown>;
   readonly timestamp: string | undefined;
+  /** From a 429's Retry-After: how long to wait before trying again. */
+  retryAfterSeconds: number | null = null;
 
   constructor(message: string, status: number, context: Record<string, unknown> = {}, timestamp?: string) {
     super(message);
@@ -81,6 +150,44 @@ export class ApiError extends Error {
     this.context = context;
     this.timestamp = timestamp;
   }
+}
+
+/** Retry-After in whole seconds (the server sends seconds, never an HTTP date); null when absent or unreadable. */
+export function parseRetryAfter(value: string | null | undefined): number | null {
+  if (!value || !/^\s*\d+\s*$/.test(value)) return null;
+  return Number(value.trim());
+}
+
+/**
+ * A validation error's messages per field (`context.fields` of a 400: a list of messages per
+ * field), each joined into one string. A field with a plain value is the server echoing what it
+ * refused (`{"role": "viewer"}`), not a message, and is left out: the error's own message says it.
+ */
+export function fieldErrors(error: ApiError | null): Record<string, string> {
+  const fields = error?.context.fields;
+  if (!isRecord(fields)) return {};
+  const messages: Record<string, string> = {};
+  for (const [name, value] of Object.entries(fields)) {
+    if (Array.isArray(value) && value.length > 0) messages[name] = value.map(String).join(' ');
+  }
+  return messages;
+}
+
+type SessionListener = (error: ApiError) => void;
+const sessionListeners = new Set<SessionListener>();
+
+/**
+ * Called with the error whenever any request answers 401: the session ended (expired, signed out
+ * in another tab, the user was deactivated). The app goes back to the login page.
+ */
+export function onSessionExpired(listener: SessionListener): () => void {
+  sessionListeners.add(listener);
+  return () => sessionListeners.delete(listener);
+}
+
+/** Tells the app the session ended; for requests made outside this module (the resumable uploader). */
+export function reportUnauthorized(error: ApiError): void {
+  for (const listener of [...sessionListeners]) listener(error);
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -108,19 +215,28 @@ export function errorFromResponse(status: number, statusText: string, bodyText: 
   return new ApiError(`The server answered ${label} without an explanation.`, status);
 }
 
+/** The filters as a query string's parameters (`tag` repeated). */
+export function filterSearchParams(filters: AssetFilters, search = new URLSearchParams()): URLSearchParams {
+  for (const [key, value] of Object.entries(filters) as [string, string | string[] | undefined][]) {
+    if (value === undefined) continue;
+    for (const one of Array.isArray(value) ? value : [value]) search.append(key, one);
+  }
+  return search;
+}
+
 export function buildQuery(params: ListParams): string {
   const search = new URLSearchParams();
   const entries: [string, string | number | undefined][] = [
-    ['page', params.page],
+    // A cursor names its own position: sending a page with it is a 400.
+    ['page', params.cursor === undefined ? params.page : undefined],
+    ['cursor', params.cursor],
     ['page_size', params.page_size],
-    ['type', params.type],
-    ['status', params.status],
-    ['q', params.q?.trim()],
-    ['ordering', params.ordering],
   ];
   for (const [key, value] of entries) {
     if (value !== undefined && value !== '') search.set(key, String(value));
   }
+  filterSearchParams(assetFilters(params), search);
+  if (params.ordering) search.set('ordering', params.ordering);
   const query = search.toString();
   return query ? `?${query}` : '';
 }
@@ -139,12 +255,14 @@ export function csrfToken(cookies: string = typeof document === 'undefined' ? ''
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
-const UNREACHABLE = 'Could not reach the MAM server. Check that it is running and try again.';
+export const UNREACHABLE = 'Could not reach the MAM server. Check that it is running and try again.';
 
 interface RequestOptions {
   method?: string;
   json?: unknown;
   signal?: AbortSignal;
+  /** A 401 is this call's own answer (wrong password, not signed in yet), not an ended session. */
+  unauthorizedIsAnswer?: boolean;
 }
 
 async function send(path: string, options: RequestOptions): Promise<Response> {
@@ -171,10 +289,18 @@ async function send(path: string, options: RequestOptions): Promise<Response> {
   }
 }
 
+/** The ApiError for a failed response, announcing a 401 unless the caller expects one. */
+function failure(response: Response, text: string, options: RequestOptions): ApiError {
+  const error = errorFromResponse(response.status, response.statusText, text);
+  error.retryAfterSeconds = parseRetryAfter(response.headers.get('Retry-After'));
+  if (response.status === 401 && !options.unauthorizedIsAnswer) reportUnauthorized(error);
+  return error;
+}
+
 async function request<T>(path: string, options: RequestOptions = {}): Promise<T> {
   const response = await send(path, options);
   const text = await response.text();
-  if (!response.ok) throw errorFromResponse(response.status, response.statusText, text);
+  if (!response.ok) throw failure(response, text, options);
   if (response.status === 204 || text === '') return undefined as T;
   try {
     return JSON.parse(text) as T;
@@ -202,12 +328,143 @@ export function renameAsset(id: number, title: string): Promise<Asset> {
   return request<Asset>(`/assets/${id}`, { method: 'PATCH', json: { title } });
 }
 
+/** Replaces the asset's tags with `tags` (the whole list): the answer is the asset with them, A-Z. */
+export function setAssetTags(id: number, tags: readonly string[]): Promise<Asset> {
+  return request<Asset>(`/assets/${id}`, { method: 'PATCH', json: { tags } });
+}
+
+/** A tag as suggested: its name and how many assets carry it. */
+export interface TagSuggestion {
+  name: string;
+  asset_count: number;
+}
+
+/** Tags beginning with `q` (any case), the most used first. */
+export async function suggestTags(q: string, pageSize: number, signal?: AbortSignal): Promise<TagSuggestion[]> {
+  const search = new URLSearchParams({ q, page_size: String(pageSize) });
+  const answer = await request<{ items: TagSuggestion[] }>(`/tags?${search.toString()}`, { signal });
+  return answer.items;
+}
+
 export async function deleteAsset(id: number): Promise<void> {
   await request<undefined>(`/assets/${id}`, { method: 'DELETE' });
 }
 
 export function reprocessAsset(id: number): Promise<Asset> {
   return request<Asset>(`/assets/${id}/reprocess`, { method: 'POST' });
+}
+
+/** A count of the filtered assets per value of one facet. */
+export interface FacetCount<T = string> {
+  value: T;
+  count: number;
+}
+
+/** `GET /assets/facets`: how the assets a filter finds fall per type, status, tag, camera and year. */
+export interface Facets {
+  total: number;
+  media_type: FacetCount[];
+  status: FacetCount[];
+  /** The 20 most frequent, the most used first. */
+  tag: FacetCount[];
+  camera: FacetCount[];
+  /** Of created_at, the newest first. */
+  year: FacetCount<number>[];
+}
+
+export function getFacets(filters: AssetFilters, signal?: AbortSignal): Promise<Facets> {
+  const query = filterSearchParams(filters).toString();
+  return request<Facets>(`/assets/facets${query ? `?${query}` : ''}`, { signal });
+}
+
+export type BulkAction = 'tag' | 'untag' | 'add_to_collection' | 'remove_from_collection' | 'reprocess' | 'delete';
+
+/** Which assets a bulk action is for: these ids, or every asset the list's filters find. */
+export type BulkTarget = { ids: number[] } | { filter: AssetFilters };
+
+/** `POST /assets/bulk`'s body: the target, the action, for tag and untag the tags, for the collection actions the collection's id. */
+export type BulkRequest = BulkTarget & { action: BulkAction; tags?: string[]; collection?: number };
+
+export interface BulkResult {
+  /** Assets the ids or the filter named. */
+  matched: number;
+  /** Assets the action changed (those that had the tag already are matched, not changed). */
+  changed: number;
+}
+
+export function bulkAction(body: BulkRequest): Promise<BulkResult> {
+  return request<BulkResult>('/assets/bulk', { method: 'POST', json: body });
+}
+
+/** A collection (album): assets gathered by hand; its cover is the asset chosen, else the first added. */
+export interface Collection {
+  id: number;
+  name: string;
+  description: string;
+  asset_count: number;
+  cover: { asset_id: number; thumbnail_url: string | null; chosen: boolean } | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export type CollectionOrdering = 'name' | '-updated_at';
+
+export interface CollectionListParams {
+  /** Part of the name, any case. */
+  q?: string;
+  ordering?: CollectionOrdering;
+  page_size?: number;
+  cursor?: string;
+}
+
+export interface CollectionList {
+  items: Collection[];
+  meta: ListMeta;
+}
+
+export function listCollections(params: CollectionListParams = {}, signal?: AbortSignal): Promise<CollectionList> {
+  const search = new URLSearchParams();
+  const q = params.q?.trim();
+  if (q) search.set('q', q);
+  if (params.ordering) search.set('ordering', params.ordering);
+  if (params.page_size !== undefined) search.set('page_size', String(params.page_size));
+  if (params.cursor) search.set('cursor', params.cursor);
+  const query = search.toString();
+  return request<CollectionList>(`/collections${query ? `?${query}` : ''}`, { signal });
+}
+
+export function getCollection(id: number, signal?: AbortSignal): Promise<Collection> {
+  return request<Collection>(`/collections/${id}`, { signal });
+}
+
+export function createCollection(name: string, description = ''): Promise<Collection> {
+  return request<Collection>('/collections', { method: 'POST', json: { name, description } });
+}
+
+/** Renames, describes, or chooses the cover (an asset of the collection; null: the first added). */
+export type CollectionChange = Partial<{ name: string; description: string; cover: number | null }>;
+
+export function updateCollection(id: number, change: CollectionChange): Promise<Collection> {
+  return request<Collection>(`/collections/${id}`, { method: 'PATCH', json: change });
+}
+
+/** Deletes the collection; its assets stay in the library. */
+export async function deleteCollection(id: number): Promise<void> {
+  await request<undefined>(`/collections/${id}`, { method: 'DELETE' });
+}
+
+/** What adding to or taking out of a collection did: the assets changed, and the collection now. */
+export interface MembershipResult {
+  changed: number[];
+  collection: Collection;
+}
+
+export function addToCollection(id: number, assetIds: readonly number[]): Promise<MembershipResult> {
+  return request<MembershipResult>(`/collections/${id}/assets`, { method: 'POST', json: { asset_ids: [...assetIds] } });
+}
+
+export function removeFromCollection(id: number, assetIds: readonly number[]): Promise<MembershipResult> {
+  return request<MembershipResult>(`/collections/${id}/assets`, { method: 'DELETE', json: { asset_ids: [...assetIds] } });
 }
 
 export function assetContentUrl(id: number): string {
@@ -227,74 +484,134 @@ export async function healthProcessing(signal?: AbortSignal): Promise<HealthRepo
   if (response.ok || response.status === 503) {
     return { ok: response.ok, httpStatus: response.status, body: isRecord(body) ? body : {} };
   }
-  throw errorFromResponse(response.status, response.statusText, text);
+  throw failure(response, text, {});
 }
 
-export interface UploadProgress {
-  loaded: number;
-  total: number;
-  /** 0..1, or null when the browser cannot tell the total. */
-  fraction: number | null;
-}
-
-export interface UploadOptions {
-  signal?: AbortSignal;
-  /** For tests: how to make the request object. */
-  createRequest?: () => XMLHttpRequest;
+/** What the server knows of a resumable upload (`GET /uploads/<id>`); asset_id is set once it completed. */
+export interface UploadStatus {
+  offset: number;
+  length: number;
+  asset_id: number | null;
 }
 
 /**
- * Uploads one file as multipart (`file`, optional `title`). XMLHttpRequest rather than fetch
- * because only it reports upload progress.
+ * A resumable upload's state, by the upload URL the server gave (`Location` of its creation:
+ * `/api/v1/uploads/<id>`, made absolute by tus-js-client). The bytes themselves go through
+ * services/uploads.ts; this is the JSON view of the same resource.
  */
-export function uploadFile(
-  file: File,
-  title?: string,
-  onProgress?: (progress: UploadProgress) => void,
-  options: UploadOptions = {},
-): Promise<Asset> {
-  const { signal } = options;
-  const xhr = options.createRequest ? options.createRequest() : new XMLHttpRequest();
-  return new Promise<Asset>((resolve, reject) => {
-    const form = new FormData();
-    form.append('file', file, file.name);
-    if (title && title.trim() !== '') form.append('title', title.trim());
+export function getUploadStatus(uploadUrl: string, signal?: AbortSignal): Promise<UploadStatus> {
+  const { pathname } = new URL(uploadUrl, window.location.href);
+  if (!pathname.startsWith(`${API_PREFIX}/`)) {
+    return Promise.reject(new ApiError(`The server named an upload outside the API: ${pathname}`, 0));
+  }
+  return request<UploadStatus>(pathname.slice(API_PREFIX.length), { signal });
+}
 
-    xhr.open('POST', `${API_PREFIX}/assets`);
-    xhr.setRequestHeader('Accept', 'application/json');
-    const token = csrfToken();
-    if (token) xhr.setRequestHeader('X-CSRFToken', token);
-    xhr.upload.onprogress = (event: ProgressEvent) => {
-      onProgress?.({
-        loaded: event.loaded,
-        total: event.total,
-        fraction: event.lengthComputable && event.total > 0 ? event.loaded / event.total : null,
-      });
-    };
-    xhr.onload = () => {
-      if (xhr.status >= 200 && xhr.status < 300) {
-        try {
-          resolve(JSON.parse(xhr.responseText) as Asset);
-        } catch {
-          reject(new ApiError(`The server sent a response that is not JSON (HTTP ${xhr.status}).`, xhr.status));
-        }
-      } else {
-        reject(errorFromResponse(xhr.status, xhr.statusText, xhr.responseText));
-      }
-    };
-    xhr.onerror = () => {
-      reject(new ApiError(UNREACHABLE, 0));
-    };
-    xhr.onabort = () => {
-      reject(new DOMException('Upload cancelled', 'AbortError'));
-    };
-    if (signal) {
-      if (signal.aborted) {
-        xhr.abort();
-        return;
-      }
-      signal.addEventListener('abort', () => xhr.abort(), { once: true });
-    }
-    xhr.send(form);
+// Accounts (issue 9): the signed-in user, sign in and out, API tokens, and users for admins.
+
+export interface CurrentUser {
+  /** null when the server runs without accounts (MAM_AUTH=off). */
+  id: number | null;
+  username: string;
+  role: Role;
+  /** false: the server runs without accounts; everyone may do everything and there is no sign-in. */
+  auth_enabled: boolean;
+}
+
+/** The user a server without accounts stands for: the one local operator. */
+export const LOCAL_USER: CurrentUser = { id: null, username: 'local', role: 'admin', auth_enabled: false };
+
+/** An unknown role from a newer server is read as the least one: the UI never offers more than it knows. */
+function knownRole(value: unknown): Role {
+  return ROLES.find((role) => role === value) ?? 'viewer';
+}
+
+function readCurrentUser(body: unknown): CurrentUser {
+  const user = isRecord(body) ? body : {};
+  return {
+    id: typeof user.id === 'number' ? user.id : null,
+    username: typeof user.username === 'string' ? user.username : '',
+    role: knownRole(user.role),
+    auth_enabled: user.auth_enabled !== false,
+  };
+}
+
+/** 200 with the user; a 401 (not signed in) rejects with an ApiError without counting as an ended session. */
+export async function getCurrentUser(signal?: AbortSignal): Promise<CurrentUser> {
+  return readCurrentUser(await request<unknown>('/auth/me', { signal, unauthorizedIsAnswer: true }));
+}
+
+/** /auth/me where a 401 means the session ended (announced like any other 401). */
+export async function checkSession(signal?: AbortSignal): Promise<CurrentUser> {
+  return readCurrentUser(await request<unknown>('/auth/me', { signal }));
+}
+
+/** Starts a session; Django rotates the CSRF cookie here, which is why the token is read per request. */
+export async function signIn(username: string, password: string): Promise<CurrentUser> {
+  const body = await request<unknown>('/auth/login', {
+    method: 'POST',
+    json: { username, password },
+    unauthorizedIsAnswer: true,
   });
+  return readCurrentUser(body);
+}
+
+export async function signOut(): Promise<void> {
+  await request<undefined>('/auth/logout', { method: 'POST', unauthorizedIsAnswer: true });
+}
+
+export interface ApiToken {
+  id: number;
+  name: string;
+  scope: TokenScope;
+  created_at: string;
+  last_used_at: string | null;
+  /** The token's first characters, enough to recognise it; the secret itself is never listed. */
+  prefix: string;
+}
+
+/** A token just made: the only time the secret is sent. */
+export interface CreatedToken extends ApiToken {
+  token: string;
+}
+
+export function listTokens(signal?: AbortSignal): Promise<{ items: ApiToken[] }> {
+  return request<{ items: ApiToken[] }>('/auth/tokens', { signal });
+}
+
+export function createToken(name: string, scope: TokenScope): Promise<CreatedToken> {
+  return request<CreatedToken>('/auth/tokens', { method: 'POST', json: { name, scope } });
+}
+
+export async function revokeToken(id: number): Promise<void> {
+  await request<undefined>(`/auth/tokens/${id}`, { method: 'DELETE' });
+}
+
+export interface UserAccount {
+  id: number;
+  username: string;
+  role: Role;
+  is_active: boolean;
+  date_joined: string;
+  last_login: string | null;
+}
+
+export interface NewUser {
+  username: string;
+  password: string;
+  role: Role;
+}
+
+export type UserChange = Partial<{ role: Role; is_active: boolean; password: string }>;
+
+export function listUsers(signal?: AbortSignal): Promise<{ items: UserAccount[] }> {
+  return request<{ items: UserAccount[] }>('/auth/users', { signal });
+}
+
+export function createUser(user: NewUser): Promise<UserAccount> {
+  return request<UserAccount>('/auth/users', { method: 'POST', json: user });
+}
+
+export function updateUser(id: number, change: UserChange): Promise<UserAccount> {
+  return request<UserAccount>(`/auth/users/${id}`, { method: 'PATCH', json: change });
 }

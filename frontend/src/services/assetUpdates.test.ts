@@ -41,10 +41,19 @@ describe('matchesFilter', () => {
   it('derives the type from the mime prefix and matches title or path', () => {
     const video = makeAsset({ mime_type: 'video/mp4', title: 'Clip', file_path: 'trips/rome.mp4' });
     expect(mediaKindOf('video/quicktime')).toBe('video');
-    expect(matchesFilter(video, { type: 'video', status: '', q: 'ROME' })).toBe(true);
-    expect(matchesFilter(video, { type: 'image', status: '', q: '' })).toBe(false);
-    expect(matchesFilter(video, { type: '', status: 'failed', q: '' })).toBe(false);
-    expect(matchesFilter(video, { type: '', status: '', q: 'paris' })).toBe(false);
+    expect(matchesFilter(video, { type: 'video', status: '', q: 'ROME', tags: [] })).toBe(true);
+    expect(matchesFilter(video, { type: 'image', status: '', q: '', tags: [] })).toBe(false);
+    expect(matchesFilter(video, { type: '', status: 'failed', q: '', tags: [] })).toBe(false);
+    expect(matchesFilter(video, { type: '', status: '', q: 'paris', tags: [] })).toBe(false);
+  });
+
+  it('wants every tag of the filter, whatever its case', () => {
+    const tagged = makeAsset({ tags: ['Beach', 'sunset'] });
+    const filter = { type: '', status: '', q: '' } as const;
+    expect(matchesFilter(tagged, { ...filter, tags: ['beach'] })).toBe(true);
+    expect(matchesFilter(tagged, { ...filter, tags: ['SUNSET', 'beach'] })).toBe(true);
+    expect(matchesFilter(tagged, { ...filter, tags: ['beach', 'rome'] })).toBe(false);
+    expect(matchesFilter(makeAsset(), { ...filter, tags: ['beach'] })).toBe(false);
   });
 });
 
@@ -54,20 +63,22 @@ describe('placeAsset', () => {
     makeAsset({ id: 2, created_at: '2026-01-02T00:00:00Z' }),
   ];
 
-  it('puts a new asset first on the first page when newest come first', () => {
+  it('puts a new asset first when newest come first', () => {
     const fresh = makeAsset({ id: 9, created_at: '2026-02-01T00:00:00Z' });
-    expect(placeAsset(items, fresh, '-created_at', { pageSize: 20, isFirstPage: true })?.map((a) => a.id)).toEqual([9, 3, 2]);
+    expect(placeAsset(items, fresh, '-created_at', { complete: false })?.map((a) => a.id)).toEqual([9, 3, 2]);
   });
 
-  it('leaves it out of a later page it does not belong to', () => {
-    const fresh = makeAsset({ id: 9, created_at: '2026-02-01T00:00:00Z' });
-    expect(placeAsset(items, fresh, '-created_at', { pageSize: 20, isFirstPage: false })).toBeNull();
+  it('leaves out one that sorts after the last asset loaded while more pages follow', () => {
+    const older = makeAsset({ id: 1, created_at: '2025-12-01T00:00:00Z' });
+    expect(placeAsset(items, older, '-created_at', { complete: false })).toBeNull();
+    expect(placeAsset([], older, '-created_at', { complete: false })).toBeNull();
+    expect(placeAsset(items, older, '-created_at', { complete: true })?.map((a) => a.id)).toEqual([3, 2, 1]);
   });
 
-  it('sorts it in by title and keeps the page size', () => {
+  it('sorts it in by title among however many are loaded', () => {
     const titled = [makeAsset({ id: 1, title: 'Alpha' }), makeAsset({ id: 2, title: 'Gamma' })];
     const fresh = makeAsset({ id: 5, title: 'Beta' });
-    expect(placeAsset(titled, fresh, 'title', { pageSize: 2, isFirstPage: true })?.map((a) => a.id)).toEqual([1, 5]);
-    expect(placeAsset(titled, makeAsset({ id: 6, title: 'Zeta' }), 'title', { pageSize: 2, isFirstPage: true })).toBeNull();
+    expect(placeAsset(titled, fresh, 'title', { complete: false })?.map((a) => a.id)).toEqual([1, 5, 2]);
+    expect(placeAsset(titled, makeAsset({ id: 6, title: 'Zeta' }), 'title', { complete: false })).toBeNull();
   });
 });

@@ -1,7 +1,8 @@
 /** How live events and fresh fetches change the assets the UI already holds; pure functions. */
 import type { Ordering } from '../contract';
 import type { Asset } from './api';
-import type { ProcessingUpdate } from './websocket';
+import { sameTag } from './libraryQuery';
+import type { AssetChange, ProcessingUpdate } from './websocket';
 
 export type MediaKind = 'image' | 'video' | 'other';
 
@@ -27,6 +28,22 @@ export function applyProcessingUpdate(asset: Asset, update: ProcessingUpdate): A
   return { ...asset, status, processing, media_metadata };
 }
 
+/**
+ * Applies one asset_update (a rename, new tags): the fields it names that the asset has,
+ * with values of the same kind; the id never changes, and anything else is ignored.
+ */
+export function applyAssetChange(asset: Asset, change: AssetChange): Asset {
+  let changed: Asset | null = null;
+  for (const [key, value] of Object.entries(change)) {
+    if (key === 'asset_id' || key === 'id' || !(key in asset) || value === undefined) continue;
+    const current = (asset as unknown as Record<string, unknown>)[key];
+    if (current !== null && value !== null && typeof current !== typeof value) continue;
+    if (Object.is(current, value)) continue;
+    changed = { ...(changed ?? asset), [key]: value };
+  }
+  return changed ?? asset;
+}
+
 /** Whether an update means the stored asset changed in ways the event does not carry (metadata, thumbnails). */
 export function needsRefetch(update: ProcessingUpdate, known: boolean): boolean {
   return !known || update.status === 'ready' || update.status === 'failed';
@@ -36,11 +53,31 @@ export interface LibraryFilter {
   type: '' | 'image' | 'video';
   status: '' | Asset['status'];
   q: string;
+  /** Every one of these tags, any case. */
+  tags: readonly string[];
+  /** Only assets that share their bytes with another: the server alone knows, so nothing new matches here. */
+  duplicates?: boolean;
+  /** Only the assets of this collection (its id). */
+  collection?: number | null;
+}
+
+/** Whether an asset's tags hold every tag wanted (compared as the server does, whatever the case). */
+export function hasAllTags(held: readonly string[] | undefined, wanted: readonly string[]): boolean {
+  return wanted.every((name) => (held ?? []).some((tag) => sameTag(tag, name)));
+}
+
+/** Whether an asset is in the collection (an asset that does not say is in none). */
+export function inCollection(asset: Pick<Asset, 'collections'>, collection: number | null | undefined): boolean {
+  if (collection === null || collection === undefined) return true;
+  return (asset.collections ?? []).some((held) => held.id === collection);
 }
 
 export function matchesFilter(asset: Asset, filter: LibraryFilter): boolean {
   if (filter.type && mediaKindOf(asset.mime_type) !== filter.type) return false;
   if (filter.status && asset.status !== filter.status) return false;
+  if (filter.duplicates) return false;
+  if (!hasAllTags(asset.tags, filter.tags)) return false;
+  if (!inCollection(asset, filter.collection)) return false;
   const q = filter.q.trim().toLowerCase();
   if (q && !asset.title.toLowerCase().includes(q) && !asset.file_path.toLowerCase().includes(q)) return false;
   return true;
@@ -59,21 +96,15 @@ export function compareAssets(a: Asset, b: Asset, ordering: Ordering): number {
 }
 
 /**
- * Puts a newly seen asset where it belongs on the page being shown, if it belongs there at all:
- * within the page's range by the current ordering. Returns null when it belongs on another page.
+ * Puts a newly seen asset where it belongs among the assets loaded so far (always the list's
+ * first ones, in the current ordering), if it belongs there at all. Past the last one loaded it
+ * belongs only when nothing follows (`complete`); otherwise its own page will bring it, and null
+ * says so.
  */
-export function placeAsset(
-  items: Asset[],
-  asset: Asset,
-  ordering: Ordering,
-  options: { pageSize: number; isFirstPage: boolean },
-): Asset[] | null {
+export function placeAsset(items: Asset[], asset: Asset, ordering: Ordering, options: { complete: boolean }): Asset[] | null {
   const others = items.filter((item) => item.id !== asset.id);
-  const first = others[0];
   const last = others[others.length - 1];
-  if (!options.isFirstPage && first && compareAssets(asset, first, ordering) < 0) return null;
-  if (others.length >= options.pageSize && last && compareAssets(asset, last, ordering) > 0) return null;
+  if (!options.complete && (!last || compareAssets(asset, last, ordering) > 0)) return null;
   const index = others.findIndex((item) => compareAssets(asset, item, ordering) < 0);
-  const next = index === -1 ? [...others, asset] : [...others.slice(0, index), asset, ...others.slice(index)];
-  return next.slice(0, options.pageSize);
+  return index === -1 ? [...others, asset] : [...others.slice(0, index), asset, ...others.slice(index)];
 }

@@ -212,6 +212,22 @@ describe('LiveConnection', () => {
     expect(messages.map((message) => message.type)).toEqual(['connection', 'error']);
   });
 
+  it('numbers asset events in the same sequence: duplicates dropped, resumed from the highest', () => {
+    const { clock, connection, messages } = setup({ random: () => 0 });
+    connection.start();
+    const first = FakeSocket.latest();
+    first.serverOpens();
+    first.serverSends(update(20));
+    first.serverSends({ type: 'asset_update', seq: 21, data: { asset_id: 7, title: 'Dusk' } });
+    first.serverSends({ type: 'asset_update', seq: 21, data: { asset_id: 7, title: 'Dusk' } });
+    first.serverSends({ type: 'asset_deleted', seq: 22, data: { asset_id: 7 } });
+    expect(messages.map((message) => message.type)).toEqual(['processing_update', 'asset_update', 'asset_deleted']);
+    first.serverCloses();
+    clock.advance(0);
+    FakeSocket.latest().serverOpens();
+    expect(FakeSocket.latest().sent).toEqual([{ type: 'resume', data: { last_seq: 22 } }]);
+  });
+
   it('closes a silent connection and reconnects', () => {
     const { clock, connection } = setup({ random: () => 0 });
     connection.start();
@@ -308,5 +324,56 @@ describe('parseServerMessage', () => {
       seq: 812,
       data: { asset_id: 7, progress: 100, stage: 'done', status: 'ready', thumbnail_url: '/thumbnails/7.jpg' },
     });
+  });
+
+  it('reads an asset_created into the asset a card needs', () => {
+    const data = {
+      asset_id: 9,
+      id: 9,
+      title: 'Beach',
+      file_path: 'trip/beach.jpg',
+      media_type: 'image',
+      mime_type: 'image/jpeg',
+      file_size: 2048,
+      checksum: null,
+      created_at: '2026-03-01T10:00:00.123456Z',
+      updated_at: '2026-03-01T10:00:00.123456Z',
+      status: 'pending',
+      processing: { stage: 'queued', progress: 0, error: null },
+      media_metadata: {},
+      tags: ['sea', 7],
+    };
+    expect(parseServerMessage(JSON.stringify({ type: 'asset_created', seq: 5, data }))).toEqual({
+      type: 'asset_created',
+      seq: 5,
+      data: {
+        asset_id: 9,
+        asset: {
+          id: 9,
+          title: 'Beach',
+          file_path: 'trip/beach.jpg',
+          media_type: 'image',
+          mime_type: 'image/jpeg',
+          file_size: 2048,
+          checksum: null,
+          created_at: '2026-03-01T10:00:00.123456Z',
+          updated_at: '2026-03-01T10:00:00.123456Z',
+          status: 'pending',
+          processing: { stage: 'queued', progress: 0, error: null },
+          media_metadata: {},
+          tags: ['sea'],
+        },
+      },
+    });
+  });
+
+  it.each([
+    ['an asset_created with only an id', { type: 'asset_created', seq: 1, data: { asset_id: 9 } }, { type: 'asset_created', seq: 1, data: { asset_id: 9, asset: null } }],
+    ['an asset_created with an unknown status', { type: 'asset_created', seq: 1, data: { asset_id: 9, id: 9, title: 'x', file_path: 'x.jpg', mime_type: 'image/jpeg', created_at: 't', status: 'lost' } }, { type: 'asset_created', seq: 1, data: { asset_id: 9, asset: null } }],
+    ['an asset_update without asset_id', { type: 'asset_update', seq: 1, data: { title: 'x' } }, null],
+    ['an asset_deleted with a string id', { type: 'asset_deleted', seq: 1, data: { asset_id: '7' } }, null],
+    ['an asset_deleted with extra fields', { type: 'asset_deleted', seq: 2, data: { asset_id: 7, title: 'x' } }, { type: 'asset_deleted', seq: 2, data: { asset_id: 7 } }],
+  ])('reads %s safely', (_, raw, expected) => {
+    expect(parseServerMessage(JSON.stringify(raw))).toEqual(expected);
   });
 });

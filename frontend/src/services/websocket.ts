@@ -8,6 +8,7 @@ import {
   RECONNECT_BASE_MS,
   RECONNECT_MAX_MS,
   SILENCE_TIMEOUT_MS,
+  ASSET_STATUSES,
   STABLE_CONNECTION_MS,
   WEBSOCKET_PATH,
   type AssetStatus,
@@ -26,10 +27,25 @@ export interface ProcessingUpdate {
   [key: string]: unknown;
 }
 
+/** An `asset_update`: the asset's id and the fields that changed (a rename: `title`). */
+export interface AssetChange {
+  asset_id: number;
+  title?: string;
+  /** The whole new list, when the tags changed. */
+  tags?: string[];
+  /** The whole new list ({id, name}, by name), when the asset's collections changed. */
+  collections?: { id: number; name: string }[];
+  [key: string]: unknown;
+}
+
 export type ServerMessage =
   | { type: 'connection'; data: Record<string, unknown> }
   | { type: 'pong' }
   | { type: 'processing_update'; seq: number | null; data: ProcessingUpdate }
+  /** A new asset, as the API shows it; null when the message did not carry a usable one. */
+  | { type: 'asset_created'; seq: number | null; data: { asset_id: number; asset: Asset | null } }
+  | { type: 'asset_update'; seq: number | null; data: AssetChange }
+  | { type: 'asset_deleted'; seq: number | null; data: { asset_id: number } }
   | { type: 'snapshot'; seq: number | null; data: { assets: Asset[] } }
   | { type: 'error'; data: { error: string } };
 
@@ -88,6 +104,38 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/** The numbered messages: one `seq` sequence, resumed together. */
+const SEQUENCED = new Set<ServerMessage['type']>(['processing_update', 'asset_created', 'asset_update', 'asset_deleted']);
+
+/** The asset an `asset_created` carries, when it has what a card needs; null otherwise. */
+export function assetFromMessage(data: Record<string, unknown>): Asset | null {
+  const { title, file_path, mime_type, created_at, status } = data;
+  const id = data.id ?? data.asset_id;
+  if (typeof id !== 'number' || typeof title !== 'string' || typeof file_path !== 'string') return null;
+  if (typeof mime_type !== 'string' || typeof created_at !== 'string') return null;
+  if (!ASSET_STATUSES.includes(status as AssetStatus)) return null;
+  const processing = isRecord(data.processing) ? data.processing : {};
+  return {
+    id,
+    title,
+    file_path,
+    mime_type,
+    media_type: typeof data.media_type === 'string' ? data.media_type : undefined,
+    file_size: typeof data.file_size === 'number' ? data.file_size : 0,
+    checksum: typeof data.checksum === 'string' ? data.checksum : null,
+    created_at,
+    updated_at: typeof data.updated_at === 'string' ? data.updated_at : created_at,
+    status: status as AssetStatus,
+    processing: {
+      stage: typeof processing.stage === 'string' ? processing.stage : null,
+      progress: typeof processing.progress === 'number' ? processing.progress : 0,
+      error: typeof processing.error === 'string' ? processing.error : null,
+    },
+    media_metadata: isRecord(data.media_metadata) ? data.media_metadata : {},
+    tags: Array.isArray(data.tags) ? data.tags.filter((tag): tag is string => typeof tag === 'string') : [],
+  };
+}
+
 function seqOf(message: Record<string, unknown>): number | null {
   return typeof message.seq === 'number' && Number.isFinite(message.seq) ? message.seq : null;
 }
@@ -111,6 +159,15 @@ export function parseServerMessage(raw: unknown): ServerMessage | null {
     case 'processing_update':
       if (typeof data.asset_id !== 'number') return null;
       return { type: 'processing_update', seq: seqOf(message), data: data as ProcessingUpdate };
+    case 'asset_created':
+      if (typeof data.asset_id !== 'number') return null;
+      return { type: 'asset_created', seq: seqOf(message), data: { asset_id: data.asset_id, asset: assetFromMessage(data) } };
+    case 'asset_update':
+      if (typeof data.asset_id !== 'number') return null;
+      return { type: 'asset_update', seq: seqOf(message), data: data as AssetChange };
+    case 'asset_deleted':
+      if (typeof data.asset_id !== 'number') return null;
+      return { type: 'asset_deleted', seq: seqOf(message), data: { asset_id: data.asset_id } };
     case 'snapshot':
       return {
         type: 'snapshot',
@@ -344,7 +401,7 @@ export class LiveConnection {
         if (this.highestSeq === null || announced < this.highestSeq) this.highestSeq = announced;
       }
     }
-    if (message.type === 'processing_update' && message.seq !== null) {
+    if (SEQUENCED.has(message.type) && 'seq' in message && message.seq !== null) {
       if (this.highestSeq !== null && message.seq <= this.highestSeq) return;
       this.highestSeq = message.seq;
     }

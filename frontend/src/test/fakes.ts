@@ -1,5 +1,6 @@
 /** Test doubles: a manual clock that implements the injected Timers, a scripted WebSocket, and asset factories. */
 import { act } from '@testing-library/react';
+import { vi } from 'vitest';
 import type { Asset } from '../services/api';
 import { LiveConnection, type SocketLike, type Timers } from '../services/websocket';
 
@@ -115,6 +116,7 @@ export function makeAsset(overrides: Partial<Asset> = {}): Asset {
     status: 'ready',
     processing: { stage: null, progress: 100, error: null },
     media_metadata: { width: 6000, height: 4000, thumbnail_url: '/thumbnails/1.jpg' },
+    tags: [],
     ...overrides,
   };
 }
@@ -152,4 +154,49 @@ export function openFakeLiveConnection(): LiveConnection {
 /** A message from the server on the newest fake socket, inside React's act(). */
 export function serverSends(message: unknown): void {
   act(() => FakeSocket.latest().serverSends(message));
+}
+
+export interface RecordedCall {
+  method: string;
+  url: string;
+  headers: Record<string, string>;
+  body: unknown;
+  credentials: RequestCredentials | undefined;
+}
+
+type Route = (call: RecordedCall) => Response | Promise<Response>;
+
+/**
+ * fetch as a table of routes, "METHOD /path" (the query string ignored) to a handler; every call
+ * is recorded with its headers and parsed JSON body. Unrouted calls answer 404 in the contract's shape.
+ */
+export function routeFetch(routes: Record<string, Route>): RecordedCall[] {
+  const calls: RecordedCall[] = [];
+  vi.stubGlobal(
+    'fetch',
+    vi.fn((input: RequestInfo | URL, init?: RequestInit) => {
+      const url = input instanceof Request ? input.url : input.toString();
+      const method = init?.method ?? 'GET';
+      const raw = init?.body;
+      const call: RecordedCall = {
+        method,
+        url,
+        headers: (init?.headers ?? {}) as Record<string, string>,
+        body: typeof raw === 'string' ? (JSON.parse(raw) as unknown) : undefined,
+        credentials: init?.credentials,
+      };
+      calls.push(call);
+      const route = routes[`${method} ${url.split('?')[0]}`];
+      if (route) return Promise.resolve(route(call));
+      return Promise.resolve(jsonResponse({ error: 'Not found', timestamp: 't', context: {} }, 404, 'Not Found'));
+    }),
+  );
+  return calls;
+}
+
+export function errorResponse(status: number, error: string, context: Record<string, unknown> = {}, headers: Record<string, string> = {}): Response {
+  return new Response(JSON.stringify({ error, timestamp: '2026-01-01T00:00:00Z', context }), {
+    status,
+    headers: { 'Content-Type': 'application/json', ...headers },
+  });
 }

@@ -1,0 +1,52 @@
+"""Facets: how many of the assets a filter finds fall in each media type, status, tag, camera
+and year, for the UI's filter panel. A few GROUP BY queries over the filtered set."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Count, QuerySet
+from django.db.models.fields.json import KeyTextTransform
+from django.db.models.functions import ExtractYear
+
+from assets.models import Asset, Tag
+
+# The longest lists of values that are not a fixed set: the most frequent first.
+TOP = 20
+
+
+def _counts(queryset: QuerySet[Asset], key: str, limit: int | None = None) -> list[dict[str, Any]]:
+    rows = (
+        queryset.exclude(**{f"{key}__isnull": True})
+        .values(key)
+        .annotate(count=Count("id"))
+        .order_by("-count", key)
+    )
+    if limit is not None:
+        rows = rows[:limit]
+    return [{"value": row[key], "count": row["count"]} for row in rows]
+
+
+def facets(queryset: QuerySet[Asset]) -> dict[str, Any]:
+    """Counts per value of each facet for the assets of `queryset` (unordered, unranked)."""
+    base = queryset.order_by()
+    tags = (
+        Tag.objects.filter(assets__in=base.values("id"))
+        .values("name")
+        .annotate(count=Count("assets"))
+        .order_by("-count", "name")[:TOP]
+    )
+    return {
+        "total": base.count(),
+        "media_type": _counts(base, "media_type"),
+        "status": _counts(base, "status"),
+        "tag": [{"value": row["name"], "count": row["count"]} for row in tags],
+        "camera": _counts(
+            base.annotate(camera=KeyTextTransform("camera", "media_metadata")), "camera", TOP
+        ),
+        "year": sorted(
+            _counts(base.annotate(year=ExtractYear("captured_at")), "year"),
+            key=lambda row: row["value"],
+            reverse=True,
+        ),
+    }

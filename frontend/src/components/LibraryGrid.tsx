@@ -1,0 +1,151 @@
+/**
+ * The library's cards as a grid whose rows are virtualized against the window's scroll: only the
+ * rows on screen, and a few either side, are in the DOM however many thousand assets are loaded.
+ * Padding above and below stands in for the rows left out, so the scrollbar keeps its size.
+ * Rendering rows near the end of what is loaded asks for the next page.
+ */
+import { measureElement, useWindowVirtualizer, type VirtualItem, type Virtualizer } from '@tanstack/react-virtual';
+import { useEffect, useLayoutEffect, useRef, useState, type RefObject } from 'react';
+import type { Asset } from '../services/api';
+import { isEmpty, isSelected, type Selection } from '../services/selection';
+import { AssetCard } from './AssetCard';
+
+/** A card's height before it is measured (a thumbnail, three lines, a progress bar). */
+export const ESTIMATED_ROW_PX = 300;
+/** Rows rendered beyond the screen's edges, so a quick scroll does not show blank space. */
+const OVERSCAN_ROWS = 3;
+/** The next page is asked for when the last row rendered is this close to the last row loaded. */
+const PREFETCH_ROWS = 4;
+
+interface GridLayout {
+  /** Columns as the stylesheet lays them out (auto-fill): rows are virtualized, so this must match. */
+  columns: number;
+  rowGap: number;
+  /** The grid's distance from the top of the document: the virtualizer's scroll margin. */
+  top: number;
+}
+
+/** A track of the computed grid-template-columns: one pixel length per column ("[name]" lines aside). */
+const TRACK = /^[\d.]+px$/;
+
+function readLayout(list: HTMLElement): GridLayout {
+  const style = window.getComputedStyle(list);
+  const columns = style.gridTemplateColumns.split(/\s+/).filter((track) => TRACK.test(track)).length;
+  return {
+    columns: Math.max(1, columns),
+    rowGap: Number.parseFloat(style.rowGap) || 0,
+    top: Math.round(list.getBoundingClientRect().top + window.scrollY),
+  };
+}
+
+/**
+ * The grid's columns, gap and position, read from the browser's own layout and read again when
+ * the grid or the page above it changes size (a narrower window, the add-media panel opening).
+ */
+function useGridLayout(ref: RefObject<HTMLElement | null>): GridLayout {
+  const [layout, setLayout] = useState<GridLayout>({ columns: 1, rowGap: 0, top: 0 });
+  useLayoutEffect(() => {
+    const list = ref.current;
+    if (!list) return;
+    const read = () => {
+      const next = readLayout(list);
+      setLayout((previous) =>
+        previous.columns === next.columns && previous.rowGap === next.rowGap && previous.top === next.top
+          ? previous
+          : next,
+      );
+    };
+    read();
+    if (typeof ResizeObserver === 'undefined') return;
+    const observer = new ResizeObserver(read);
+    observer.observe(list);
+    observer.observe(document.body);
+    return () => observer.disconnect();
+  }, [ref]);
+  return layout;
+}
+
+/** A row's height is its first card's (grid items stretch to their row); unmeasurable (no layout) means the estimate. */
+function measureRow(element: Element, entry: ResizeObserverEntry | undefined, instance: Virtualizer<Window, Element>): number {
+  const size = measureElement(element, entry, instance);
+  return size > 0 ? size : ESTIMATED_ROW_PX;
+}
+
+interface LibraryGridProps {
+  items: Asset[];
+  onOpen: (id: number) => void;
+  /** A card's tag chip was clicked. */
+  onFilterTag?: (tag: string) => void;
+  /** Rows near the end of those loaded are on screen: read the next page, if there is one. */
+  onNearEnd: () => void;
+  /** The cards selected for a bulk action; held here, not in the cards, which scroll in and out. */
+  selection?: Selection;
+  /** A card's checkbox was clicked (`range`: shift held). Without it (viewers) cards have no checkbox. */
+  onSelect?: (id: number, range: boolean) => void;
+}
+
+export function LibraryGrid({ items, onOpen, onFilterTag, onNearEnd, selection, onSelect }: LibraryGridProps) {
+  const listRef = useRef<HTMLUListElement>(null);
+  const { columns, rowGap, top } = useGridLayout(listRef);
+  const rowCount = Math.ceil(items.length / columns);
+  const virtualizer = useWindowVirtualizer({
+    count: rowCount,
+    estimateSize: () => ESTIMATED_ROW_PX,
+    overscan: OVERSCAN_ROWS,
+    gap: rowGap,
+    scrollMargin: top,
+    measureElement: measureRow,
+  });
+
+  // Another column count makes other rows: the heights measured for the old ones no longer hold.
+  useEffect(() => {
+    virtualizer.measure();
+  }, [virtualizer, columns]);
+
+  const rows: VirtualItem[] = virtualizer.getVirtualItems();
+  const lastRendered = rows[rows.length - 1]?.index ?? -1;
+  useEffect(() => {
+    if (rowCount > 0 && lastRendered >= rowCount - 1 - PREFETCH_ROWS) onNearEnd();
+  }, [lastRendered, rowCount, onNearEnd]);
+
+  const first = rows[0];
+  const last = rows[rows.length - 1];
+  const margin = virtualizer.options.scrollMargin;
+  const above = first ? first.start - margin : 0;
+  const below = last ? Math.max(0, virtualizer.getTotalSize() - (last.end - margin)) : 0;
+
+  const selecting = selection !== undefined && !isEmpty(selection);
+  const selectProps = (asset: Asset) =>
+    onSelect && selection
+      ? { onSelect, selected: isSelected(selection, asset.id), selectionLocked: selection.kind === 'all' }
+      : {};
+
+  return (
+    <ul
+      ref={listRef}
+      className={selecting ? 'grid grid--selecting' : 'grid'}
+      aria-label="Assets"
+      style={{ paddingTop: above, paddingBottom: below }}
+    >
+      {rows.flatMap((row) =>
+        items
+          .slice(row.index * columns, (row.index + 1) * columns)
+          .map((asset, column) =>
+            column === 0 ? (
+              <AssetCard
+                key={asset.id}
+                asset={asset}
+                onOpen={onOpen}
+                onFilterTag={onFilterTag}
+                row={row.index}
+                measureRef={virtualizer.measureElement}
+                {...selectProps(asset)}
+              />
+            ) : (
+              <AssetCard key={asset.id} asset={asset} onOpen={onOpen} onFilterTag={onFilterTag} {...selectProps(asset)} />
+            ),
+          ),
+      )}
+    </ul>
+  );
+}

@@ -1,0 +1,150 @@
+"""Facets (counts for the filter panel) and exact duplicates (the same bytes), from the API.
+Both databases."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from assets.library import tags
+from assets.models import Asset, AssetStatus, MediaType
+from tests.support.contract import assert_error
+
+API = "/api/v1/assets"
+
+
+def asset(
+    title: str,
+    media_type: str = MediaType.IMAGE,
+    status: str = AssetStatus.READY,
+    year: int = 2025,
+    checksum: str = "",
+    **metadata: Any,
+) -> Asset:
+    created = Asset.objects.create(
+        title=title,
+        file_path=f"f/{title}.{'jpg' if media_type == MediaType.IMAGE else 'mp4'}",
+        media_type=media_type,
+        mime_type="image/jpeg" if media_type == MediaType.IMAGE else "video/mp4",
+        file_size=1,
+        status=status,
+        checksum=checksum,
+        media_metadata=metadata,
+    )
+    when = datetime(year, 6, 1, tzinfo=UTC)
+    Asset.objects.filter(pk=created.pk).update(created_at=when, captured_at=when)
+    return created
+
+
+@pytest.fixture
+def library(db: None) -> None:
+    a = asset("a", camera="Canon EOS R5", year=2024)
+    b = asset("b", camera="Canon EOS R5")
+    c = asset("c", camera="NIKON D750", status=AssetStatus.FAILED)
+    asset("d", MediaType.VIDEO, codec="h264")
+    asset("e", MediaType.VIDEO, status=AssetStatus.PENDING, year=2023)
+    tags.set_tags(asset_id=a.pk, names=["beach", "family"])
+    tags.set_tags(asset_id=b.pk, names=["beach"])
+    tags.set_tags(asset_id=c.pk, names=["city"])
+
+
+def facet(body: dict[str, Any], name: str) -> dict[Any, int]:
+    return {row["value"]: row["count"] for row in body[name]}
+
+
+def test_facets_count_every_value_of_the_whole_library(client: Client, library: None) -> None:
+    response = client.get(f"{API}/facets")
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert body["total"] == 5
+    assert facet(body, "media_type") == {"image": 3, "video": 2}
+    assert facet(body, "status") == {"ready": 3, "failed": 1, "pending": 1}
+    assert facet(body, "tag") == {"beach": 2, "family": 1, "city": 1}
+    assert facet(body, "camera") == {"Canon EOS R5": 2, "NIKON D750": 1}
+    assert [row["value"] for row in body["year"]] == [2025, 2024, 2023]
+    assert facet(body, "year") == {2025: 3, 2024: 1, 2023: 1}
+    assert body["media_type"][0] == {"value": "image", "count": 3}  # the most first
+
+
+@pytest.mark.parametrize(
+    ("params", "total", "media", "tag"),
+    [
+        ({"type": "image"}, 3, {"image": 3}, {"beach": 2, "family": 1, "city": 1}),
+        ({"q": "canon"}, 2, {"image": 2}, {"beach": 2, "family": 1}),
+        ({"tag": "beach"}, 2, {"image": 2}, {"beach": 2, "family": 1}),
+        ({"status": "failed"}, 1, {"image": 1}, {"city": 1}),
+        ({"q": "nothing"}, 0, {}, {}),
+    ],
+)
+def test_facets_count_what_the_lists_filters_find(
+    client: Client,
+    library: None,
+    params: dict[str, str],
+    total: int,
+    media: dict[str, int],
+    tag: dict[str, int],
+) -> None:
+    body = client.get(f"{API}/facets", params).json()
+    assert (body["total"], facet(body, "media_type"), facet(body, "tag")) == (total, media, tag)
+    listed = client.get(API, {**params, "page_size": 100}).json()["meta"]["total"]
+    assert listed == total
+
+
+@pytest.mark.parametrize(
+    "params", [{"type": "audio"}, {"status": "gone"}, {"created_after": "yesterday"}]
+)
+def test_facets_refuse_a_bad_filter_as_the_list_does(
+    client: Client, db: None, params: dict[str, str]
+) -> None:
+    assert_error(client.get(f"{API}/facets", params), 400)
+
+
+def test_facets_cost_a_few_queries_whatever_the_library(client: Client, library: None) -> None:
+    with CaptureQueriesContext(connection) as captured:
+        client.get(f"{API}/facets")
+    assert len(captured) <= 10
+
+
+def test_a_later_copy_of_the_same_bytes_says_which_asset_it_duplicates(
+    client: Client, db: None
+) -> None:
+    first = asset("first", checksum="a" * 64)
+    second = asset("second", checksum="a" * 64)
+    third = asset("third", checksum="a" * 64)
+    alone = asset("alone", checksum="b" * 64)
+    unprocessed = asset("unprocessed")
+    listed = {i["title"]: i["duplicate_of"] for i in client.get(API).json()["items"]}
+    assert listed == {
+        "first": None,
+        "second": first.pk,
+        "third": first.pk,
+        "alone": None,
+        "unprocessed": None,
+    }
+    assert client.get(f"{API}/{third.pk}").json()["duplicate_of"] == first.pk
+    assert client.get(f"{API}/{alone.pk}").json()["duplicate_of"] is None
+    duplicated = client.get(API, {"duplicates": "true"}).json()["items"]
+    assert sorted(i["title"] for i in duplicated) == ["first", "second", "third"]
+    assert len(client.get(API, {"duplicates": "false"}).json()["items"]) == 5
+    assert_error(client.get(API, {"duplicates": "maybe"}), 400)
+    # The original deleted, the next copy becomes the one the others duplicate.
+    first.delete()
+    assert client.get(f"{API}/{third.pk}").json()["duplicate_of"] == second.pk
+    assert unprocessed.checksum == ""
+
+
+def test_duplicates_cost_the_list_one_query_per_page(client: Client, db: None) -> None:
+    def queries(count: int) -> int:
+        Asset.objects.all().delete()
+        for i in range(count):
+            asset(f"copy{i}", checksum=f"{i % 3:064d}")
+        with CaptureQueriesContext(connection) as captured:
+            client.get(API, {"page_size": 50})
+        return len(captured)
+
+    assert queries(4) == queries(40)

@@ -1,0 +1,104 @@
+"""The process's one subscription to the update group (assets/realtime/fanout.py)."""
+
+from __future__ import annotations
+
+import asyncio
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+from unittest import mock
+
+import pytest
+
+from assets.realtime import fanout
+from assets.realtime.protocol import GROUP
+
+
+class QuietLayer:
+    """A channel layer whose receive never returns (Redis restarted under it), recording
+    group memberships."""
+
+    def __init__(self) -> None:
+        self.joined: list[tuple[str, str]] = []
+
+    async def new_channel(self) -> str:
+        return "specific.test!1"
+
+    async def group_add(self, group: str, channel: str) -> None:
+        self.joined.append((group, channel))
+
+    async def receive(self, channel: str) -> Any:
+        await asyncio.sleep(3600)
+
+
+class Sink:
+    async def offer(self, seq: int, text: str) -> None:
+        pass
+
+
+def test_the_group_is_joined_again_while_the_receive_waits(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Redis restarted empty forgets the group; the process must not wait for the next
+    message (it would never come) to join again."""
+    layer = QuietLayer()
+    monkeypatch.setattr(fanout.ProcessFanout, "REJOIN_SECONDS", 0.05)
+
+    async def scenario() -> None:
+        subscription = fanout.ProcessFanout()
+        with mock.patch.object(fanout, "get_channel_layer", return_value=layer):
+            await subscription.join(Sink())
+            await asyncio.sleep(0.3)
+        tasks = [t for t in (subscription._task, subscription._membership) if t is not None]
+        assert len(tasks) == 2
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+
+    # A loop of its own in a thread of its own (other tests of the worker may leave theirs
+    # set on this thread), closed with nothing left running.
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, scenario()).result(timeout=10)
+    assert len(layer.joined) >= 3
+    assert set(layer.joined) == {(GROUP, "specific.test!1")}
+
+
+class OneMessageLayer(QuietLayer):
+    """A layer whose receive returns the message the test hands it."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.arrived: asyncio.Future[dict[str, Any]] | None = None
+        self.receives = 0
+
+    async def receive(self, channel: str) -> Any:
+        self.receives += 1
+        self.arrived = asyncio.get_running_loop().create_future()
+        return await self.arrived
+
+
+def test_a_cancel_that_arrives_with_a_message_still_ends_the_subscription() -> None:
+    """A cancel in the same loop turn as a message (the server stopping while updates flow)
+    once left the subscription reading forever, and the server could not stop."""
+    layer = OneMessageLayer()
+
+    async def scenario() -> int:
+        subscription = fanout.ProcessFanout()
+        with mock.patch.object(fanout, "get_channel_layer", return_value=layer):
+            await subscription.join(Sink())
+            await asyncio.sleep(0.05)
+        task = subscription._task
+        assert task is not None and layer.arrived is not None
+        layer.arrived.set_result({"type": "other"})
+        task.cancel()
+        done, _ = await asyncio.wait([task], timeout=2)
+        if subscription._membership is not None:
+            subscription._membership.cancel()
+        if not done:
+            task.cancel()  # let the thread's loop close; the assertion below reports it
+            await asyncio.wait([task], timeout=1)
+            return -1
+        return layer.receives
+
+    with ThreadPoolExecutor(1) as pool:
+        receives = pool.submit(asyncio.run, scenario()).result(timeout=10)
+    assert receives == 1, "the subscription went on receiving after it was cancelled"
