@@ -235,3 +235,62 @@ class ResumableUpload(models.Model):
 
     def __str__(self) -> str:
         return f"{self.filename} ({self.offset}/{self.length})"
+
+
+class ImportStatus(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    RUNNING = "running", "Running"
+    DONE = "done", "Done"
+    FAILED = "failed", "Failed"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+# The rejected files an import job keeps with their reasons; the count goes on past it.
+IMPORT_REJECTIONS_KEPT = 1000
+
+
+class ImportJob(models.Model):
+    """A folder import started from the API or the UI: the same walk as `import_media`, run by
+    a worker, its progress kept here and announced as `import_update`."""
+
+    path = models.CharField(max_length=4096, help_text="relative to MEDIA_PATH; '' is all of it")
+    exclude = models.JSONField(default=list, blank=True)
+    process = models.BooleanField(default=True)
+    status = models.CharField(
+        max_length=10, choices=ImportStatus.choices, default=ImportStatus.QUEUED
+    )
+    total = models.PositiveIntegerField(null=True, blank=True, help_text="files to look at")
+    added = models.PositiveIntegerField(default=0)
+    skipped = models.PositiveIntegerField(default=0)
+    ignored = models.PositiveIntegerField(default=0)
+    rejected = models.PositiveIntegerField(default=0)
+    excluded = models.PositiveIntegerField(default=0)
+    # [{"path", "reason"}], the first IMPORT_REJECTIONS_KEPT of them.
+    rejections = models.JSONField(default=list, blank=True)
+    error = models.TextField(blank=True, default="")
+    cancel_requested = models.BooleanField(default=False)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    # Written with every progress save: a running job whose heartbeat stops was lost with
+    # its worker, and the reconciler starts it again.
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-id"]
+        indexes = [models.Index(fields=["status"], name="import_status_idx")]
+
+    def __str__(self) -> str:
+        return f"import {self.pk} of {self.path or '(media folder)'}: {self.status}"
+
+    @property
+    def seen(self) -> int:
+        return self.added + self.skipped + self.ignored + self.rejected + self.excluded
+
+    @property
+    def finished(self) -> bool:
+        return self.status in {ImportStatus.DONE, ImportStatus.FAILED, ImportStatus.CANCELLED}
