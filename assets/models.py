@@ -92,6 +92,17 @@ class Asset(models.Model):
     # UTC), a video's creation_time, else the file's modification time (assets.library.dates).
     captured_at = models.DateTimeField(default=timezone.now)
 
+    # Columns copied out of media_metadata by the worker, for the list's filters (JSON keys
+    # cannot be indexed the same way on both databases). Null until processed.
+    width = models.PositiveIntegerField(null=True, blank=True)
+    height = models.PositiveIntegerField(null=True, blank=True)
+    duration = models.FloatField(null=True, blank=True, help_text="seconds (video)")
+    has_audio = models.BooleanField(null=True, blank=True)
+    camera = models.CharField(max_length=120, blank=True, default="")
+
+    # When the watcher (or a rescan) last found the file gone; null while it is there.
+    missing_since = models.DateTimeField(null=True, blank=True)
+
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
