@@ -100,6 +100,10 @@ class Asset(models.Model):
     has_audio = models.BooleanField(null=True, blank=True)
     camera = models.CharField(max_length=120, blank=True, default="")
 
+    # A 64-bit difference hash of the picture (of the poster frame for a video), as a signed
+    # integer: near-duplicates are those a few bits apart (assets.library.similar).
+    perceptual_hash = models.BigIntegerField(null=True, blank=True)
+
     # When the watcher (or a rescan) last found the file gone; null while it is there.
     missing_since = models.DateTimeField(null=True, blank=True)
 
