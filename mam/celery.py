@@ -36,6 +36,7 @@ app.conf.update(
     task_default_queue=MEDIA_QUEUE,
     task_routes={
         "assets.process_asset": {"queue": MEDIA_QUEUE},
+        "assets.run_import": {"queue": MEDIA_QUEUE},
         "assets.reconcile_stuck_assets": {"queue": MAINTENANCE_QUEUE},
         "assets.expire_partial_uploads": {"queue": MAINTENANCE_QUEUE},
         "assets.refresh_statistics": {"queue": MAINTENANCE_QUEUE},

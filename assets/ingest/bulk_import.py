@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
+from typing import Any
 
 from django.db import connection
 
@@ -68,6 +69,20 @@ class ImportReport:
         if self[Outcome.EXCLUDED]:
             parts.append(f"excluded {self[Outcome.EXCLUDED]}")
         return ", ".join(parts)
+
+
+@dataclass(frozen=True)
+class AuditedAs:
+    """Who the audit log says registered the files: the command's operator, or the user who
+    started an import job from the API."""
+
+    client: str
+    actor_name: str
+    detail: dict[str, Any] = field(default_factory=dict)
+
+
+def as_operator() -> AuditedAs:
+    return AuditedAs("import_media", audit.operator_name())
 
 
 # Called once per file: its outcome, its path relative to the media folder, and for a
@@ -153,9 +168,16 @@ class _Batch:
     """Supported files waiting for one existence query, their sniffing, and one INSERT."""
 
     def __init__(
-        self, *, dry_run: bool, process: bool, report: ImportReport, notify: ProgressCallback
+        self,
+        *,
+        dry_run: bool,
+        process: bool,
+        report: ImportReport,
+        notify: ProgressCallback,
+        audit_as: AuditedAs,
     ) -> None:
         self.dry_run, self.process, self.report, self.notify = dry_run, process, report, notify
+        self.audit_as = audit_as
         self.items: list[tuple[str, Path, bool]] = []  # (relative path, path, is a symlink)
 
     def add(self, relative: str, path: Path, is_symlink: bool) -> None:
@@ -206,10 +228,11 @@ class _Batch:
             created = services.register_many([m for _, m in media], enqueue=self.process)
             added = {a.file_path for a in created}
             audit.record_many(
-                "import_media",
+                self.audit_as.client,
                 AuditAction.REGISTER,
                 [a.pk for a in created],
-                actor_name=audit.operator_name(),
+                actor_name=self.audit_as.actor_name,
+                **self.audit_as.detail,
             )
         for relative, found in media:
             if found.relative_path in added:
@@ -247,15 +270,29 @@ def import_media(
     dry_run: bool = False,
     process: bool = True,
     notify: ProgressCallback | None = None,
+    audit_as: AuditedAs | None = None,
+    stop: Callable[[], bool] | None = None,
 ) -> ImportReport:
-    """Registers every supported file below the roots (real paths inside MEDIA_BASE_PATH)."""
+    """Registers every supported file below the roots (real paths inside MEDIA_BASE_PATH).
+
+    `stop()` is asked before each file (a cancelled job): once True, the files already
+    batched are registered and the walk ends there.
+    """
     report = ImportReport()
     notify = notify or (lambda outcome, relative, reason: None)
-    batch = _Batch(dry_run=dry_run, process=process, report=report, notify=notify)
+    batch = _Batch(
+        dry_run=dry_run,
+        process=process,
+        report=report,
+        notify=notify,
+        audit_as=audit_as or as_operator(),
+    )
     base_prefix = _base_prefix()
     prune = _pruner(excludes)
     for root in roots:
         for entry in walk(root, prune):
+            if stop is not None and stop():
+                break
             path = entry.path if isinstance(entry, os.DirEntry) else str(entry)
             relative = _relative_name(path, base_prefix)
             if excludes and _excluded(relative, excludes):

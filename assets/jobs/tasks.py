@@ -107,7 +107,46 @@ def reconcile_stuck_assets() -> dict[str, int]:
     )
     if requeued or failed:
         logger.info("reconciler: re-enqueued %s, failed %s", requeued, failed)
-    return {"requeued": requeued, "failed": failed}
+    from assets.ingest import import_jobs
+
+    imports_restarted, imports_failed = import_jobs.reconcile_lost(requeue=enqueue_import)
+    if imports_restarted or imports_failed:
+        logger.info(
+            "reconciler: imports started again %s, failed %s", imports_restarted, imports_failed
+        )
+    return {
+        "requeued": requeued,
+        "failed": failed,
+        "imports_restarted": imports_restarted,
+        "imports_failed": imports_failed,
+    }
+
+
+# An import walks a whole library: no processing time limit, only this day-long backstop.
+IMPORT_TIME_LIMIT = 24 * 3600
+
+
+@shared_task(
+    name="assets.run_import",
+    ignore_result=True,
+    # Acknowledged when taken: the job's heartbeat, not the broker, notices a lost worker
+    # (an import can outlast the visibility timeout, and would then run twice at once).
+    acks_late=False,
+    time_limit=IMPORT_TIME_LIMIT,
+    soft_time_limit=IMPORT_TIME_LIMIT - 60,
+)
+def run_import(job_id: int) -> None:
+    from assets.ingest import import_jobs  # it registers through services, which import us
+
+    import_jobs.run(job_id)
+
+
+def enqueue_import(job_id: int) -> None:
+    """Sends an import job to the workers; if the broker is down the reconciler sends it later."""
+    try:
+        run_import.delay(job_id)
+    except Exception as exc:  # kombu's errors vary by transport; the job row is the truth
+        logger.warning("could not send import %s (the reconciler will): %s", job_id, exc)
 
 
 @shared_task(name="assets.expire_partial_uploads", ignore_result=True)

@@ -26,6 +26,7 @@ from assets.realtime.protocol import (
     ASSET_DELETED,
     ASSET_UPDATE,
     GROUP,
+    IMPORT_UPDATE,
     LAYER_MESSAGE_TYPE,
     PROCESSING_UPDATE,
     event_message,
@@ -166,7 +167,23 @@ def asset_deleted(asset_id: int) -> AssetEvent:
     return AssetEvent(ASSET_DELETED, asset_id, {})
 
 
-Event = ProcessingUpdate | AssetEvent
+@dataclass(frozen=True)
+class ImportEvent:
+    """An import job's progress, as `import_update` carries it."""
+
+    kind: ClassVar[str] = IMPORT_UPDATE
+
+    job: Mapping[str, Any]
+
+    def data(self) -> dict[str, Any]:
+        return dict(self.job)
+
+    @property
+    def subject(self) -> str:
+        return f"import {self.job.get('id')}"
+
+
+Event = ProcessingUpdate | AssetEvent | ImportEvent
 
 
 def publish_processing_updates(updates: Sequence[ProcessingUpdate]) -> list[int | None]:
@@ -209,11 +226,12 @@ def _publish_batch(events: Sequence[Event]) -> list[int | None]:
         )
         seqs = [int(seq) for seq in cast(list[int], reply)]
     except redis.RedisError as exc:
+        first = events[0]
         logger.warning(
-            "could not publish %s event(s), the first %s for asset %s: %s",
+            "could not publish %s event(s), the first %s for %s: %s",
             len(events),
             kinds[0],
-            events[0].asset_id,
+            first.subject if isinstance(first, ImportEvent) else f"asset {first.asset_id}",
             exc,
         )
         return [None] * len(events)

@@ -28,7 +28,10 @@ PROCESSING_UPDATE = "processing_update"  # an asset's processing moved on
 ASSET_CREATED = "asset_created"  # data: the new asset as the API shows it, plus asset_id
 ASSET_UPDATE = "asset_update"  # data: asset_id and the fields that changed (a rename: title)
 ASSET_DELETED = "asset_deleted"  # data: asset_id
-EVENT_TYPES = frozenset({PROCESSING_UPDATE, ASSET_CREATED, ASSET_UPDATE, ASSET_DELETED})
+IMPORT_UPDATE = "import_update"  # data: an import job as the API shows it, without rejections
+EVENT_TYPES = frozenset(
+    {PROCESSING_UPDATE, ASSET_CREATED, ASSET_UPDATE, ASSET_DELETED, IMPORT_UPDATE}
+)
 
 
 def event_message(kind: str, seq: int, data: dict[str, Any]) -> dict[str, Any]:
