@@ -60,8 +60,15 @@ class AssetSerializer(serializers.ModelSerializer):
             "tags",
             "duplicate_of",
             "collections",
+            "missing_since",
         ]
         read_only_fields = fields
+        extra_kwargs = {
+            "missing_since": {
+                "help_text": "When the watcher found the file gone (null while it is there); "
+                "the asset is kept and cleared when the file is back"
+            }
+        }
 
     @extend_schema_field(
         {
