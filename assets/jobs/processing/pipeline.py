@@ -33,6 +33,7 @@ from assets.jobs.processing.metadata import (
     open_image,
     probe_video,
 )
+from assets.jobs.processing.perceptual import dhash_of, dhash_of_jpeg
 from assets.jobs.processing.thumbnails import (
     ImagePixels,
     Preview,
@@ -69,6 +70,7 @@ class Rendition(StrEnum):
 
     PREVIEW = "preview"
     BLURHASH = "blurhash"
+    PERCEPTUAL_HASH = "perceptual_hash"  # not a file: what finds near-duplicates
 
 
 @dataclass(frozen=True)
@@ -90,6 +92,7 @@ class ProcessingResult:
     thumbnail: Thumbnail
     preview: Preview | None = None  # None: failed (see missing), or the original is shown
     blurhash: str | None = None
+    perceptual_hash: int | None = None  # a signed 64-bit dHash (processing.perceptual)
     # Rendition value -> why it could not be made.
     missing: dict[str, str] = dataclasses.field(default_factory=dict)
 
@@ -184,6 +187,9 @@ def process_image(
             pixels = render_image(image, preview=wants_preview(image))
             thumb = store_image_thumbnail(thumbnail_dir, thumbnail_name(checksum), pixels.thumbnail)
             preview, placeholder, missing = _image_renditions(pixels, thumbnail_dir, checksum)
+            fingerprint = _attempt(
+                Rendition.PERCEPTUAL_HASH, lambda: dhash_of(pixels.thumbnail), missing
+            )
     except (OSError, SyntaxError, ValueError, EOFError, struct.error) as exc:
         # Pillow's decoders report damage through all of these.
         raise CorruptMedia(f"Image data is damaged: {exc}") from None
@@ -193,6 +199,7 @@ def process_image(
         thumbnail=thumb,
         preview=preview,
         blurhash=placeholder,
+        perceptual_hash=fingerprint,
         missing=missing,
     )
 
@@ -232,11 +239,13 @@ def process_video(
     thumb = store_thumbnail(thumbnail_dir, thumbnail_name(checksum), frame)
     missing: dict[str, str] = {}
     placeholder = _attempt(Rendition.BLURHASH, lambda: _blurhash_of_jpeg(frame), missing)
+    fingerprint = _attempt(Rendition.PERCEPTUAL_HASH, lambda: dhash_of_jpeg(frame), missing)
     return ProcessingResult(
         checksum=checksum,
         metadata=info.as_metadata(),
         thumbnail=thumb,
         blurhash=placeholder,
+        perceptual_hash=fingerprint,
         missing=missing,
     )
 
