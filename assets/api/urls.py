@@ -7,7 +7,7 @@ from rest_framework.routers import SimpleRouter
 
 from assets.api.collections import CollectionViewSet
 from assets.api.imports import FolderListView, ImportViewSet
-from assets.api.similar import SimilarAssetsView
+from assets.api.similar import DuplicateGroupsView, SimilarAssetsView
 from assets.api.uploads import UploadCollectionView, UploadView
 from assets.api.views import AssetViewSet, TagListView
 
@@ -21,6 +21,7 @@ urlpatterns = [
     *router.urls,
     re_path(r"^tags/?$", TagListView.as_view(), name="tags"),
     re_path(r"^folders/?$", FolderListView.as_view(), name="folders"),
+    re_path(r"^duplicates/?$", DuplicateGroupsView.as_view(), name="duplicates"),
     re_path(r"^assets/(?P<pk>[^/]+)/similar/?$", SimilarAssetsView.as_view(), name="asset-similar"),
     re_path(r"^uploads/?$", UploadCollectionView.as_view(), name="uploads"),
     re_path(r"^uploads/(?P<upload_id>[^/]+)/?$", UploadView.as_view(), name="upload"),

@@ -48,3 +48,15 @@ def with_duplicates(queryset: QuerySet[Asset]) -> QuerySet[Asset]:
         .order_by()
     )
     return queryset.filter(checksum__in=shared)
+
+
+def exact_groups() -> QuerySet[Asset, dict[str, object]]:
+    """Each checksum more than one asset has, with its first asset: the groups of same-bytes
+    files, oldest first (one indexed GROUP BY)."""
+    return (
+        Asset.objects.exclude(checksum="")
+        .values("checksum")
+        .annotate(n=Count("id"), first=Min("id"))
+        .filter(n__gt=1)
+        .order_by("first")
+    )

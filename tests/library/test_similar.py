@@ -104,3 +104,80 @@ def test_bad_distances_and_unknown_assets_are_refused(
     missing = client.get(f"/api/v1/assets/{me.pk + 1}/similar")
     assert missing.status_code == 404 and missing.json()["error"] == "Asset not found"
     assert client.get("/api/v1/assets/abc/similar").status_code == 404
+
+
+@pytest.mark.django_db
+def test_exact_duplicate_groups_list_each_file_s_copies_oldest_first(client: Client) -> None:
+    a1, a2 = AssetFactory(checksum="a" * 64), AssetFactory(checksum="a" * 64)
+    AssetFactory(checksum="b" * 64)  # alone: no group
+    c1, c2, c3 = (AssetFactory(checksum="c" * 64) for _ in range(3))
+    AssetFactory(checksum="")  # not processed
+    answer = client.get("/api/v1/duplicates").json()
+    assert answer["meta"] == {"page": 1, "page_size": 20, "total": 2, "pages": 1}
+    assert [[a["id"] for a in g["assets"]] for g in answer["items"]] == [
+        [a1.pk, a2.pk],
+        [c1.pk, c2.pk, c3.pk],
+    ]
+    assert {g["kind"] for g in answer["items"]} == {"exact"}
+    assert answer["items"][0]["assets"][1]["duplicate_of"] == a1.pk
+
+
+@pytest.mark.django_db
+def test_similar_groups_chain_near_pictures_and_leave_far_ones_out(client: Client) -> None:
+    base = 0x1234_5678_9ABC_DEF0
+    first = AssetFactory(perceptual_hash=base)
+    near = AssetFactory(perceptual_hash=base ^ 0b111)  # 3 bits from first
+    chained = AssetFactory(
+        perceptual_hash=base ^ 0b111 ^ (0b111 << 40)
+    )  # 3 from near, 6 from first
+    AssetFactory(perceptual_hash=to_signed(base ^ 0xFFFF_FFFF_0000_0000))  # far from all
+    twin_a = AssetFactory(perceptual_hash=-5)
+    twin_b = AssetFactory(perceptual_hash=-5)
+    answer = client.get("/api/v1/duplicates", {"kind": "similar"}).json()
+    assert [[a["id"] for a in g["assets"]] for g in answer["items"]] == [
+        [first.pk, near.pk, chained.pk],
+        [twin_a.pk, twin_b.pk],
+    ]
+    strict = client.get("/api/v1/duplicates", {"kind": "similar", "max_distance": "0"}).json()
+    assert [[a["id"] for a in g["assets"]] for g in strict["items"]] == [[twin_a.pk, twin_b.pk]]
+
+
+@pytest.mark.django_db
+def test_similar_groups_find_every_pair_within_the_distance_like_brute_force() -> None:
+    from assets.library import similar
+
+    rng = random.Random(7)
+    base = [rng.getrandbits(64) for _ in range(40)]
+    values = [
+        b ^ (1 << rng.randrange(64)) ^ (1 << rng.randrange(64)) for b in base for _ in range(3)
+    ]
+    rows = [AssetFactory(perceptual_hash=to_signed(v)) for v in values]
+    for limit in (2, 4, 8):
+        expected: dict[int, set[int]] = {r.pk: {r.pk} for r in rows}
+        for x in rows:
+            for y in rows:
+                if distance(x.perceptual_hash, y.perceptual_hash) <= limit:
+                    merged = expected[x.pk] | expected[y.pk]
+                    for member in merged:
+                        expected[member] = merged
+        brute = sorted({tuple(sorted(g)) for g in expected.values() if len(g) > 1})
+        assert [tuple(g) for g in similar.similar_groups(limit)] == brute
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ({"kind": "near"}, "kind must be exact or similar"),
+        ({"page": "0"}, "page must be a whole number from 1"),
+        (
+            {"kind": "similar", "max_distance": "9"},
+            "max_distance must be a whole number from 0 to 8",
+        ),
+    ],
+)
+def test_bad_duplicate_queries_are_refused(
+    client: Client, params: dict[str, str], message: str
+) -> None:
+    response = client.get("/api/v1/duplicates", params)
+    assert response.status_code == 400 and message in response.json()["error"]
