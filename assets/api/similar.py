@@ -142,7 +142,7 @@ class DuplicateGroupsView(APIView):
                     max_distance=raw,
                 )
             distance = int(raw) if raw else similar.DEFAULT_GROUP_DISTANCE
-            all_groups = similar.similar_groups(distance)
+            all_groups = similar.cached_similar_groups(distance)
             total = len(all_groups)
             page_groups = all_groups[start : start + GROUPS_PER_PAGE]
             found = Asset.objects.in_bulk([i for ids in page_groups for i in ids])
