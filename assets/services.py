@@ -6,10 +6,13 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Sequence
+from datetime import datetime
 from pathlib import Path
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
+from django.utils import timezone
+from rest_framework.fields import DateTimeField
 
 from assets.ingest.errors import FileRejected
 from assets.ingest.paths import MediaFile, inspect_file, stored_file_path, validate_media_path
@@ -18,7 +21,12 @@ from assets.jobs.renditions import remove_rendition_file, rendition_files
 from assets.jobs.tasks import enqueue_processing
 from assets.library import dates
 from assets.models import Asset, AssetStatus, ProcessingStage
-from assets.realtime.asset_events import announce_changed, announce_created, announce_deleted
+from assets.realtime.asset_events import (
+    announce_changed,
+    announce_changed_many,
+    announce_created,
+    announce_deleted,
+)
 from mam.errors import Conflict, NotFound
 
 logger = logging.getLogger("mam.assets")
@@ -189,4 +197,83 @@ def _reset_for_processing(asset: Asset) -> Asset:
     asset.processing_progress = 0
     asset.processing_error = ""
     asset.processing_attempts = 0
+    return asset
+
+
+# Ids per UPDATE: well under any database's limit on bound parameters.
+_UPDATE_BATCH = 1000
+
+
+def _shown_time(value: datetime | None) -> str | None:
+    """A timestamp as the API's JSON shows it (the same text an asset_update carries)."""
+    return DateTimeField().to_representation(value) if value is not None else None
+
+
+def _set_missing_since(asset_ids: Sequence[int], missing: bool) -> list[int]:
+    ids = list(asset_ids)
+    when = timezone.now() if missing else None
+    changed: list[int] = []
+    with transaction.atomic():
+        for start in range(0, len(ids), _UPDATE_BATCH):
+            rows = Asset.objects.filter(
+                pk__in=ids[start : start + _UPDATE_BATCH], missing_since__isnull=missing
+            )
+            batch = list(rows.values_list("pk", flat=True))
+            Asset.objects.filter(pk__in=batch).update(missing_since=when, updated_at=timezone.now())
+            changed += batch
+        shown = _shown_time(when)
+        announce_changed_many({pk: {"missing_since": shown} for pk in changed})
+    return changed
+
+
+def mark_missing(asset_ids: Sequence[int]) -> list[int]:
+    """These assets' files are gone: each keeps its record, tags and collections (a network
+    mount may come back, a file be restored) with `missing_since` set, and every open
+    library hears of it. Returns the ids that were not already missing."""
+    changed = _set_missing_since(asset_ids, True)
+    if changed:
+        logger.info("%s assets marked missing", len(changed))
+    return changed
+
+
+def mark_found(asset_ids: Sequence[int]) -> list[int]:
+    """These assets' files are back: `missing_since` cleared, announced. Returns the ids
+    that were missing."""
+    changed = _set_missing_since(asset_ids, False)
+    if changed:
+        logger.info("%s missing assets found again", len(changed))
+    return changed
+
+
+def reprocess_changed(assets: Sequence[Asset]) -> list[Asset]:
+    """Files rewritten in place (their size or mtime differ from the record): processed
+    again from scratch, as `reprocess` does, with the new size stored and announced (and a
+    missing file that came back as another version no longer missing)."""
+    if not assets:
+        return []
+    with transaction.atomic():
+        for asset in assets:
+            asset.missing_since = None
+        done = reprocess_assets(assets)
+        announce_changed_many(
+            {a.pk: {"file_size": a.file_size, "missing_since": None} for a in done}
+        )
+    logger.info("%s changed files queued for processing again", len(done))
+    return done
+
+
+def relocate_asset(*, asset_id: int, file_path: str) -> Asset:
+    """The asset's file was moved or renamed inside the media folder: the record follows it
+    (its tags, collections and renditions stay), announced as an asset_update. A title that
+    was the old file name's follows too; one given by hand is kept."""
+    asset = get_asset(asset_id)
+    before = asset.file_path
+    asset.file_path = file_path
+    if asset.title == _title_for(before, None):
+        asset.title = _title_for(file_path, None)
+    asset.missing_since = None
+    with transaction.atomic():
+        asset.save(update_fields=["file_path", "title", "missing_since", "updated_at"])
+        announce_changed(asset.pk, file_path=asset.file_path, title=asset.title, missing_since=None)
+    logger.info("asset %s moved: %s -> %s", asset.pk, before, file_path)
     return asset

@@ -157,6 +157,15 @@ class MamConfig:
     CHANNEL_CAPACITY: int
     CHANNEL_EXPIRY: int
 
+    # Watch folders (assets.ingest.watch). MAM_WATCH: True "on", False "off", None unset:
+    # the launcher starts a watcher only when on (`make run` sets it on unless told off);
+    # `manage.py watch_media` watches unless it is off.
+    WATCH: bool | None
+    # A full pass over MEDIA_PATH this often catches what events missed (network mounts).
+    WATCH_RESCAN_SECONDS: int
+    # A file is registered once its size and mtime stayed the same this long.
+    WATCH_SETTLE_SECONDS: int
+
     API_PREFIX: str = "/api/v1"
     UPLOAD_SUBDIR: str = "uploads"
     FRONTEND_DIST: Path = field(default=BASE_DIR / "frontend" / "dist")
@@ -212,6 +221,9 @@ class MamConfig:
             EVENT_RETENTION=env.whole("MAM_EVENT_RETENTION", 10_000),
             CHANNEL_CAPACITY=env.whole("MAM_CHANNEL_CAPACITY", 1_000),
             CHANNEL_EXPIRY=env.whole("MAM_CHANNEL_EXPIRY", 60),
+            WATCH=watch_setting(env.text("MAM_WATCH")),
+            WATCH_RESCAN_SECONDS=env.whole("MAM_WATCH_RESCAN_SECONDS", 300),
+            WATCH_SETTLE_SECONDS=env.whole("MAM_WATCH_SETTLE_SECONDS", 1),
         )
         if not config.BIND_ADDRESS:
             config.BIND_ADDRESS = "0.0.0.0" if config.AUTH_ENABLED else "127.0.0.1"  # noqa: S104
@@ -264,10 +276,15 @@ class MamConfig:
             "MAM_MAX_REQUEST_BYTES": self.MAX_REQUEST_BYTES,
             "MAM_UPLOAD_EXPIRY_SECONDS": self.UPLOAD_EXPIRY_SECONDS,
             "MAM_EVENT_RETENTION": self.EVENT_RETENTION,
+            "MAM_WATCH_RESCAN_SECONDS": self.WATCH_RESCAN_SECONDS,
         }
         for name, value in positive.items():
             if value < 1:
                 raise ConfigError(f"{name} must be at least 1, got {value}")
+        if self.WATCH_SETTLE_SECONDS < 0:
+            raise ConfigError(
+                f"MAM_WATCH_SETTLE_SECONDS must be 0 or more, got {self.WATCH_SETTLE_SECONDS}"
+            )
 
     @property
     def upload_dir(self) -> Path:
@@ -347,6 +364,7 @@ class MamConfig:
             "worker_concurrency": self.WORKER_CONCURRENCY,
             "web_processes": self.WEB_PROCESSES,
             "ffmpeg": self.FFMPEG_BINARY,
+            "watch": {True: "on", False: "off", None: "unset"}[self.WATCH],
         }
 
 
@@ -358,6 +376,18 @@ def auth_enabled(raw: str) -> bool:
     if value == "off":
         return False
     raise ConfigError(f'MAM_AUTH must be "on" or "off", got {raw!r}')
+
+
+def watch_setting(raw: str) -> bool | None:
+    """MAM_WATCH: "on" or "off" (also 1/0, true/false, yes/no), or unset (empty): None."""
+    value = raw.strip().lower()
+    if not value:
+        return None
+    if value in {"1", "true", "yes", "on"}:
+        return True
+    if value in {"0", "false", "no", "off"}:
+        return False
+    raise ConfigError(f'MAM_WATCH must be "on" or "off", got {raw!r}')
 
 
 def load(environ: Mapping[str, str]) -> MamConfig:
