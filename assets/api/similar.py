@@ -48,7 +48,7 @@ class SimilarAssetsView(APIView):
         parameters=[
             OpenApiParameter(
                 "max_distance",
-                int,
+                {"type": "integer", "minimum": 0, "maximum": similar.MAX_DISTANCE},
                 description=f"Bits that may differ, 0-{similar.MAX_DISTANCE} "
                 f"(default {similar.DEFAULT_DISTANCE})",
             )
@@ -110,11 +110,15 @@ class DuplicateGroupsView(APIView):
             OpenApiParameter("kind", str, enum=["exact", "similar"], description="Default exact"),
             OpenApiParameter(
                 "max_distance",
-                int,
+                {"type": "integer", "minimum": 0, "maximum": similar.MAX_GROUP_DISTANCE},
                 description=f"For similar: bits that may differ, 0-{similar.MAX_GROUP_DISTANCE} "
                 f"(default {similar.DEFAULT_GROUP_DISTANCE})",
             ),
-            OpenApiParameter("page", int, description="From 1; 20 groups a page"),
+            OpenApiParameter(
+                "page",
+                {"type": "integer", "minimum": 1, "maximum": 1_000_000},
+                description="From 1; 20 groups a page",
+            ),
         ],
         responses={200: DuplicateGroupPageSerializer, 400: ERRORS[400]},
     )
