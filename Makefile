@@ -47,9 +47,10 @@ frontend/dist/index.html: $(FRONTEND_SOURCES) | frontend-deps
 
 frontend: frontend/dist/index.html
 
+# The folder watcher is on unless MAM_WATCH=off (elsewhere, unset means off).
 run: install frontend
 	$(BIN)/python manage.py migrate --no-input -v0
-	$(BIN)/python -m mam.launcher
+	MAM_WATCH=$${MAM_WATCH:-on} $(BIN)/python -m mam.launcher
 
 lint: install-dev
 	$(BIN)/ruff format --check .

@@ -1,5 +1,5 @@
-"""`make run`: Redis if none answers, then Daphne (HTTP + /ws on one port), a Celery worker
-and the beat scheduler, kept running.
+"""`make run`: Redis if none answers, then Daphne (HTTP + /ws on one port), a Celery worker,
+the beat scheduler and, with MAM_WATCH=on, the folder watcher, kept running.
 
 A child that exits is restarted with backoff; one that keeps crashing is reported and the
 launcher gives up (exit status 1). Ctrl-C (or SIGTERM) stops everything this started, the
@@ -156,6 +156,11 @@ def beat_command() -> list[str]:
     return [sys.executable, "-m", "celery", "-A", "mam", "beat", "--loglevel", "INFO"]
 
 
+def watcher_command() -> list[str]:
+    """The folder watcher (assets.ingest.watch: only one per installation is ever active)."""
+    return [sys.executable, "manage.py", "watch_media"]
+
+
 def _group_alive(pgid: int) -> bool:
     try:
         os.killpg(pgid, 0)
@@ -294,6 +299,8 @@ def main(argv: Sequence[str] = ()) -> int:
             Child("worker", lambda: spawn(worker_command(beat=False))),
             Child("scheduler", lambda: spawn(beat_command())),
         ]
+        if Config.WATCH:
+            children.append(Child("watcher", lambda: spawn(watcher_command())))
     log_startup("launcher")
     password: str | None = None
     if Config.AUTH_ENABLED:
@@ -324,6 +331,11 @@ def main(argv: Sequence[str] = ()) -> int:
         )
         if Config.AUTH_ENABLED and password is None:
             print("mam: sign in with your account (manage.py createsuperuser makes another)")
+        if Config.WATCH and not web_only:
+            print(
+                f"mam: watching {Config.MEDIA_BASE_PATH}: files copied there are registered "
+                "by themselves (MAM_WATCH=off turns it off)"
+            )
         while not stopping:
             problem = supervisor.check()
             if problem:

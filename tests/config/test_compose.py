@@ -18,7 +18,7 @@ from mam.config import BASE_DIR, Config, MamConfig
 
 COMPOSE = BASE_DIR / "docker-compose.yml"
 DOCKERFILE = BASE_DIR / "Dockerfile"
-MAM_SERVICES = ("web", "worker", "beat")
+MAM_SERVICES = ("web", "worker", "beat", "watcher")
 
 
 @pytest.fixture(scope="module")
@@ -99,6 +99,19 @@ def test_the_scheduler_runs_the_launchers_beat_command(compose: dict[str, Any]) 
     assert command_of(beat) == ["python", *launcher.beat_command()[1:]]
     schedulers = [n for n, s in compose["services"].items() if "beat" in command_of(s)]
     assert schedulers == ["beat"]
+
+
+def test_one_service_runs_the_launchers_watcher_with_mam_watch_on(
+    compose: dict[str, Any],
+) -> None:
+    services = compose["services"]
+    watcher = services["watcher"]
+    assert command_of(watcher) == ["python", *launcher.watcher_command()[1:]]
+    assert watcher["environment"]["MAM_WATCH"] == "${MAM_WATCH:-on}"
+    watchers = [n for n, s in services.items() if "watch_media" in command_of(s)]
+    assert watchers == ["watcher"]
+    for name in ("web", "worker", "beat"):  # the others never watch (off unless told)
+        assert "MAM_WATCH" not in services[name]["environment"], name
 
 
 def test_volumes_healthchecks_restart_policies_and_profiles(compose: dict[str, Any]) -> None:
