@@ -63,10 +63,16 @@ def change(
     description: str | None = None,
     cover: int | bool | None = False,
 ) -> Collection:
-    """Renames, describes, or sets the cover (an asset of the collection; None: the first)."""
+    """Renames, describes, or sets the cover (an asset of the collection; None: the first).
+
+    A new name reaches open browsers as an `asset_update` of each member's `collections`.
+    """
     collection = get(collection_id)
+    renamed = False
     if name is not None:
-        collection.name = _clean_name(name)
+        cleaned = _clean_name(name)
+        renamed = cleaned != collection.name
+        collection.name = cleaned
     if description is not None:
         collection.description = description.strip()
     if cover is not False:
@@ -77,7 +83,10 @@ def change(
                 collection_id=collection_id,
             )
         collection.cover_id = cover
-    collection.save()
+    with transaction.atomic():
+        collection.save()
+        if renamed:
+            _announce(list(collection.assets.values_list("id", flat=True)))
     return get(collection_id)
 
 

@@ -178,6 +178,26 @@ def test_membership_changes_are_audited_and_announced(
     assert (entry.asset_id, entry.detail) == (photo.pk, {"added_to": album["id"]})
 
 
+def test_a_rename_reaches_open_browsers_as_each_member_s_new_collections(
+    client: Client, db: None, django_capture_on_commit_callbacks: Any
+) -> None:
+    photo, other = asset("p"), asset("o")
+    album = make(client, "Old name")
+    send(client, "POST", f"{API}/{album['id']}/assets", {"asset_ids": [photo.pk]})
+    with (
+        mock.patch("assets.realtime.events.publish_events") as publish,
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        send(client, "PATCH", f"{API}/{album['id']}", {"name": "New name"})
+        send(client, "PATCH", f"{API}/{album['id']}", {"name": "New name"})  # no change
+        send(client, "PATCH", f"{API}/{album['id']}", {"description": "words"})
+    events = [e for call in publish.call_args_list for e in call.args[0]]
+    assert [e.data() for e in events] == [
+        {"asset_id": photo.pk, "collections": [{"id": album["id"], "name": "New name"}]}
+    ]
+    assert other.pk not in {e.data()["asset_id"] for e in events}
+
+
 def test_bulk_actions_add_to_and_remove_from_a_collection(client: Client, db: None) -> None:
     photos = [asset(f"p{i}") for i in range(4)]
     album = make(client, "Bulk")
