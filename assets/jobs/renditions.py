@@ -42,3 +42,32 @@ def remove_rendition_file(name: str) -> None:
         logger.warning("could not delete rendition %s: %s", name, exc)
         return
     logger.info("deleted rendition %s", name)
+
+
+def current_thumbnail_suffix() -> str:
+    """How the name of a thumbnail rendered by this version ends (`-320-v2.jpg`)."""
+    from assets.jobs.processing.thumbnails import thumbnail_name
+
+    return thumbnail_name("")
+
+
+def lacks_renditions(asset: Any) -> str | None:
+    """Why a ready asset should be processed again to get what processing makes now, or None:
+    a rendition that failed, one its version of processing did not make yet (no blurhash, no
+    perceptual hash, a thumbnail of an older rendering), or a file gone from THUMBNAIL_DIR."""
+    metadata = asset.media_metadata or {}
+    if metadata.get("renditions_missing"):
+        return "a rendition failed: " + ", ".join(sorted(metadata["renditions_missing"]))
+    files = rendition_files(metadata)
+    if "thumbnail_url" not in files:
+        return "no thumbnail"
+    if not files["thumbnail_url"].endswith(current_thumbnail_suffix()):
+        return "a thumbnail of an older rendering"
+    if "blurhash" not in metadata:
+        return "no blurhash"
+    if asset.perceptual_hash is None:
+        return "no perceptual hash"
+    for name in files.values():
+        if not (Config.THUMBNAIL_DIR / name).is_file():
+            return f"{name} is missing from the thumbnail folder"
+    return None

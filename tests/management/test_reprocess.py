@@ -113,3 +113,38 @@ def test_nothing_failed_means_nothing_queued(
     assert code == 0
     assert "queued 0" in out
     delay.assert_not_called()
+
+
+def test_missing_renditions_queues_only_ready_assets_lacking_one(
+    media_root: Path,
+    thumbnail_dir: Path,
+    delay: mock.MagicMock,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    from assets.jobs.renditions import current_thumbnail_suffix
+
+    def ready(name: str, metadata: dict[str, Any], **fields: Any) -> Asset:
+        fields.setdefault("perceptual_hash", 5)
+        return make_asset(media_root, name, AssetStatus.READY, media_metadata=metadata, **fields)
+
+    current = f"{'a' * 64}{current_thumbnail_suffix()}"
+    (thumbnail_dir / current).write_bytes(b"jpeg")
+    whole = {"thumbnail_url": f"/thumbnails/{current}", "blurhash": "LKO2?U%2Tw=w"}
+    complete = ready("complete.jpg", whole)
+    lacking = {
+        "failed_preview": ready("p.jpg", {**whole, "renditions_missing": {"preview": "disk full"}}),
+        "old_render": ready("o.jpg", {**whole, "thumbnail_url": f"/thumbnails/{'a' * 64}-320.jpg"}),
+        "no_blurhash": ready("b.jpg", {"thumbnail_url": whole["thumbnail_url"]}),
+        "no_hash": ready("h.jpg", whole, perceptual_hash=None),
+        "lost_file": ready(
+            "l.jpg",
+            {**whole, "thumbnail_url": f"/thumbnails/{'b' * 64}{current_thumbnail_suffix()}"},
+        ),
+    }
+    make_asset(media_root, "failed.jpg", AssetStatus.FAILED)  # --failed's business, not this
+
+    out, code = reprocess("--missing-renditions", callbacks=django_capture_on_commit_callbacks)
+
+    assert code == 0 and "reprocess: queued 5, not found 0" in out
+    assert sorted(c.args[0] for c in delay.call_args_list) == sorted(a.pk for a in lacking.values())
+    assert Asset.objects.get(pk=complete.pk).status == AssetStatus.READY
