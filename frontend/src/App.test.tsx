@@ -321,6 +321,25 @@ describe('App with accounts', () => {
     expect(await screen.findByText('Beach')).toBeInTheDocument();
   });
 
+  it('opens the duplicates review from the header, and an asset of a group in the library’s detail view', async () => {
+    const beach = makeAsset({ id: 1, title: 'Beach' });
+    const copy = makeAsset({ id: 2, title: 'Beach copy', file_path: 'inbox/beach.jpg' });
+    const server = fakeServer([beach, copy]);
+    signedInAs(server, 'viewer');
+    server.overrides.set('GET /api/v1/duplicates?kind=exact', () =>
+      jsonResponse({ items: [{ kind: 'exact', assets: [beach, copy] }], meta: { page: 1, page_size: 20, total: 1, pages: 1 } }),
+    );
+    render(<App connection={fakeLiveConnection()} />);
+    await screen.findByText('Beach copy');
+    await userEvent.click(within(screen.getByRole('navigation', { name: 'Main' })).getByRole('link', { name: 'Duplicates' }));
+    expect(window.location.search).toBe('?view=duplicates');
+    expect(await screen.findByText('1 group to review')).toBeInTheDocument();
+    expect(screen.queryByRole('button', { name: 'Delete the others…' })).not.toBeInTheDocument();
+    await userEvent.click(screen.getByRole('link', { name: 'Beach copy' }));
+    expect(window.location.search).toBe('?asset=2');
+    expect(await screen.findByRole('dialog', { name: 'Beach copy' })).toBeInTheDocument();
+  });
+
   it('tells a non-admin who opens the users page that it is for admins', async () => {
     const server = fakeServer([]);
     signedInAs(server, 'editor');
@@ -335,9 +354,9 @@ describe('App with accounts', () => {
     render(<App connection={fakeLiveConnection()} />);
     await screen.findByText('Beach');
     expect(screen.queryByRole('button', { name: 'Sign out' })).not.toBeInTheDocument();
-    // Collections are there with or without accounts; tokens and users are not.
+    // Collections and duplicates are there with or without accounts; tokens and users are not.
     const nav = screen.getByRole('navigation', { name: 'Main' });
-    expect(within(nav).getAllByRole('link').map((link) => link.textContent)).toEqual(['Library', 'Collections']);
+    expect(within(nav).getAllByRole('link').map((link) => link.textContent)).toEqual(['Library', 'Collections', 'Duplicates']);
     expect(screen.getByRole('button', { name: 'Add media' })).toBeInTheDocument();
   });
 

@@ -1,10 +1,11 @@
 /**
  * The app shell: who is signed in decides what shows. No session: the login page. Signed in:
- * the header and the page named in the URL (library, collections, API tokens, users), with the controls the
+ * the header and the page named in the URL (library, collections, duplicates, API tokens, users), with the controls the
  * user's role allows; a 401 from anywhere goes back to the login page.
  */
 import { useEffect, useState } from 'react';
 import { CollectionsPage } from './components/CollectionsPage';
+import { DuplicatesPage } from './components/DuplicatesPage';
 import { Header } from './components/Header';
 import { LibraryPage } from './components/LibraryPage';
 import { LoginPage } from './components/LoginPage';
@@ -85,6 +86,13 @@ function SignedInApp({ user, connection, onSignOut }: SignedInAppProps) {
       <CollectionsPage
         canEdit={permissions.canEditAssets}
         onOpen={(id) => updateQuery({ ...DEFAULT_QUERY, collection: id })}
+      />
+    );
+  } else if (query.view === 'duplicates') {
+    content = (
+      <DuplicatesPage
+        canEdit={permissions.canEditAssets}
+        onOpen={(id) => updateQuery({ ...DEFAULT_QUERY, asset: id })}
       />
     );
   } else if (query.view === 'tokens') {

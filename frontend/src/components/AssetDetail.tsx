@@ -1,10 +1,11 @@
 /**
- * One asset up close: preview or player, its tags and collections, every metadata field, and
- * rename / reprocess / delete / tagging / collecting for editors.
+ * One asset up close: preview or player, its tags and collections, the pictures that look like
+ * it, every metadata field, and rename / reprocess / delete / tagging / collecting for editors.
  */
 import { useId, useState } from 'react';
 import { useLiveAsset } from '../hooks/useLiveAsset';
 import { ApiError, deleteAsset, renameAsset, reprocessAsset, setAssetTags, type Asset, type Collection } from '../services/api';
+import { mediaKindOf } from '../services/assetUpdates';
 import { NOT_QUEUED_STAGE, stageLabel } from '../services/format';
 import type { LiveConnection } from '../services/websocket';
 import { AssetActions, type AssetAction } from './AssetActions';
@@ -16,6 +17,7 @@ import { DeleteAssetDialog } from './DeleteAssetDialog';
 import { Dialog } from './Dialog';
 import { DuplicateNotice } from './DuplicateNotice';
 import { ProgressBar } from './ProgressBar';
+import { SimilarAssets } from './SimilarAssets';
 import { StatusBadge } from './StatusBadge';
 
 interface AssetDetailProps {
@@ -172,6 +174,10 @@ export function AssetDetail({
                 onChanged(changed);
               }}
             />
+            {mediaKindOf(asset.mime_type) !== 'other' && (
+              // Read again once processing is over: only then does the asset have a picture hash.
+              <SimilarAssets key={`${asset.id}:${asset.status === 'ready'}`} assetId={asset.id} onOpen={onOpenAsset} />
+            )}
             <AssetMetadata asset={asset} />
           </div>
         </div>

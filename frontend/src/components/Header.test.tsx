@@ -99,7 +99,7 @@ describe('the signed-in user in the header', () => {
       <Header connection="connected" processing={ok} user={user('editor')} view="tokens" onNavigate={onNavigate} />,
     );
     let nav = screen.getByRole('navigation', { name: 'Main' });
-    expect(within(nav).getAllByRole('link').map((link) => link.textContent)).toEqual(['Library', 'Collections', 'API tokens']);
+    expect(within(nav).getAllByRole('link').map((link) => link.textContent)).toEqual(['Library', 'Collections', 'Duplicates', 'API tokens']);
     expect(within(nav).queryByRole('link', { name: 'Django admin' })).not.toBeInTheDocument();
     expect(within(nav).getByRole('link', { name: 'API tokens' })).toHaveAttribute('aria-current', 'page');
     rerender(<Header connection="connected" processing={ok} user={user('admin')} view="library" onNavigate={onNavigate} />);
@@ -114,7 +114,7 @@ describe('the signed-in user in the header', () => {
     render(<Header connection="connected" processing={ok} user={user('admin', false)} onSignOut={vi.fn()} />);
     expect(screen.queryByRole('button', { name: 'Sign out' })).not.toBeInTheDocument();
     const nav = screen.getByRole('navigation', { name: 'Main' });
-    expect(within(nav).getAllByRole('link').map((link) => link.textContent)).toEqual(['Library', 'Collections']);
+    expect(within(nav).getAllByRole('link').map((link) => link.textContent)).toEqual(['Library', 'Collections', 'Duplicates']);
     expect(screen.queryByText('alice')).not.toBeInTheDocument();
   });
 });

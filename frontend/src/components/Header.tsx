@@ -1,5 +1,5 @@
 /**
- * The top bar: the app's name, the pages (library, collections, tokens, users for admins), one health light
+ * The top bar: the app's name, the pages (library, collections, duplicates, tokens, users for admins), one health light
  * combining the live connection and the workers, and who is signed in with a way out.
  */
 import { useState } from 'react';
@@ -22,6 +22,7 @@ interface HeaderProps {
 const VIEW_LABELS: Record<AppView, string> = {
   library: 'Library',
   collections: 'Collections',
+  duplicates: 'Duplicates',
   tokens: 'API tokens',
   users: 'Users',
 };
@@ -33,7 +34,7 @@ export function Header({ connection, processing, user = null, view = 'library', 
   const [signOutError, setSignOutError] = useState<string | null>(null);
 
   const permissions = user ? permissionsOf(user) : null;
-  const views: AppView[] = ['library', 'collections'];
+  const views: AppView[] = ['library', 'collections', 'duplicates'];
   if (permissions?.canUseTokens) views.push('tokens');
   if (permissions?.canManageUsers) views.push('users');
 

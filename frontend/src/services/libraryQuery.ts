@@ -14,8 +14,8 @@ import {
   type Ordering,
 } from '../contract';
 
-/** The app's pages: the library, the collections, the user's own API tokens, and (admins) the users. */
-export const APP_VIEWS = ['library', 'collections', 'tokens', 'users'] as const;
+/** The app's pages: the library, the collections, the duplicates review, the user's own API tokens, and (admins) the users. */
+export const APP_VIEWS = ['library', 'collections', 'duplicates', 'tokens', 'users'] as const;
 export type AppView = (typeof APP_VIEWS)[number];
 
 export interface LibraryQuery {
