@@ -615,3 +615,100 @@ export function createUser(user: NewUser): Promise<UserAccount> {
 export function updateUser(id: number, change: UserChange): Promise<UserAccount> {
   return request<UserAccount>(`/auth/users/${id}`, { method: 'PATCH', json: change });
 }
+
+// Folder imports (issue 12): browse the media folder's folders, start an import, follow it.
+
+/** One folder inside the folder listed; `path` is relative to the media folder. */
+export interface FolderEntry {
+  name: string;
+  path: string;
+}
+
+/** `GET /folders?path=`: a folder of the media folder and the folders in it, by name. */
+export interface FolderListing {
+  /** Relative to the media folder; '' is the media folder itself. */
+  path: string;
+  /** The folder above; null for the media folder itself. */
+  parent: string | null;
+  folders: FolderEntry[];
+  /** More folders than the server lists at once (1,000): the rest are not shown. */
+  truncated: boolean;
+}
+
+export function listFolders(path: string, signal?: AbortSignal): Promise<FolderListing> {
+  const query = path ? `?${new URLSearchParams({ path }).toString()}` : '';
+  return request<FolderListing>(`/folders${query}`, { signal });
+}
+
+export const IMPORT_STATUSES = ['queued', 'running', 'done', 'failed', 'cancelled'] as const;
+export type ImportStatus = (typeof IMPORT_STATUSES)[number];
+
+/** What an import did with the files it looked at: `seen` is the sum of the rest. */
+export interface ImportCounts {
+  seen: number;
+  /** Registered as new assets. */
+  added: number;
+  /** Already in the library. */
+  skipped: number;
+  /** Not media (an unsupported extension). */
+  ignored: number;
+  /** Looked like media but could not be registered: `rejections` says why. */
+  rejected: number;
+  /** Matched one of the job's exclude patterns. */
+  excluded: number;
+}
+
+export interface ImportRejection {
+  path: string;
+  reason: string;
+}
+
+/** A folder import as the API shows it; an `import_update` carries the same without `rejections`. */
+export interface ImportJob {
+  id: number;
+  path: string;
+  exclude: string[];
+  process: boolean;
+  status: ImportStatus;
+  /** Files to look at; null until they are counted. */
+  total: number | null;
+  counts: ImportCounts;
+  /** The first rejected files (the server keeps a bounded number); absent from a live update. */
+  rejections?: ImportRejection[];
+  error: string | null;
+  created_by: string | null;
+  created_at: string;
+  started_at: string | null;
+  finished_at: string | null;
+}
+
+export interface NewImport {
+  /** Relative to the media folder; '' imports all of it. */
+  path: string;
+  exclude?: string[];
+  /** false: registered only, processed on a later reprocess. */
+  process?: boolean;
+}
+
+export interface ImportList {
+  items: ImportJob[];
+  meta: ListMeta;
+}
+
+export function startImport(body: NewImport): Promise<ImportJob> {
+  return request<ImportJob>('/imports', { method: 'POST', json: body });
+}
+
+/** The newest imports first. */
+export function listImports(pageSize: number, signal?: AbortSignal): Promise<ImportList> {
+  return request<ImportList>(`/imports?${new URLSearchParams({ page_size: String(pageSize) }).toString()}`, { signal });
+}
+
+export function getImport(id: number, signal?: AbortSignal): Promise<ImportJob> {
+  return request<ImportJob>(`/imports/${id}`, { signal });
+}
+
+/** Asks a queued or running import to stop; the answer is the job (its status follows live). */
+export function cancelImport(id: number): Promise<ImportJob> {
+  return request<ImportJob>(`/imports/${id}/cancel`, { method: 'POST' });
+}

@@ -13,7 +13,8 @@ import {
   WEBSOCKET_PATH,
   type AssetStatus,
 } from '../contract';
-import type { Asset } from './api';
+import type { Asset, ImportJob } from './api';
+import { readImportJob } from './imports';
 
 export type ConnectionState = 'connecting' | 'connected' | 'reconnecting' | 'offline';
 
@@ -47,6 +48,8 @@ export type ServerMessage =
   | { type: 'asset_update'; seq: number | null; data: AssetChange }
   | { type: 'asset_deleted'; seq: number | null; data: { asset_id: number } }
   | { type: 'snapshot'; seq: number | null; data: { assets: Asset[] } }
+  /** A folder import moved on: the job as the API shows it, without its rejections. */
+  | { type: 'import_update'; seq: number | null; data: ImportJob }
   | { type: 'error'; data: { error: string } };
 
 /** The part of the browser WebSocket this service uses, so tests can hand in a fake. */
@@ -105,7 +108,13 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 }
 
 /** The numbered messages: one `seq` sequence, resumed together. */
-const SEQUENCED = new Set<ServerMessage['type']>(['processing_update', 'asset_created', 'asset_update', 'asset_deleted']);
+const SEQUENCED = new Set<ServerMessage['type']>([
+  'processing_update',
+  'asset_created',
+  'asset_update',
+  'asset_deleted',
+  'import_update',
+]);
 
 /** The asset an `asset_created` carries, when it has what a card needs; null otherwise. */
 export function assetFromMessage(data: Record<string, unknown>): Asset | null {
@@ -168,6 +177,10 @@ export function parseServerMessage(raw: unknown): ServerMessage | null {
     case 'asset_deleted':
       if (typeof data.asset_id !== 'number') return null;
       return { type: 'asset_deleted', seq: seqOf(message), data: { asset_id: data.asset_id } };
+    case 'import_update': {
+      const job = readImportJob(data);
+      return job ? { type: 'import_update', seq: seqOf(message), data: job } : null;
+    }
     case 'snapshot':
       return {
         type: 'snapshot',
