@@ -39,8 +39,9 @@ export function EmptyState({ filtered, onClearFilters, canAdd = true }: EmptySta
           <strong>Upload</strong> files by dropping them on the upload area or choosing them with the file picker.
         </li>
         <li>
-          <strong>Import a folder</strong> on the server: <code>python manage.py import_media</code> registers every
-          supported file under the media folder.
+          <strong>Import a folder</strong> under “Add media”: choose a folder of the server’s media folder and every
+          supported file in it is registered as it is found (on the server, <code>python manage.py import_media</code>{' '}
+          does the same).
         </li>
       </ol>
       <p className="muted">Supported: MP4, MOV, AVI videos and JPEG, PNG, GIF images.</p>

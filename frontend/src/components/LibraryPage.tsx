@@ -124,7 +124,7 @@ export function LibraryPage({ query, updateQuery, connection, canEdit, uploads }
       )}
       {canEdit && showAdd && (
         <div id="add-media">
-          <AddMediaPanel onAdded={library.addAsset} onOpen={openAsset} uploads={uploads} />
+          <AddMediaPanel onAdded={library.addAsset} onOpen={openAsset} uploads={uploads} connection={connection} />
         </div>
       )}
       <LibraryView
