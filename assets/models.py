@@ -6,6 +6,8 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.db.models import F
+from django.db.models.functions import Lower
 from django.utils import timezone
 
 THUMBNAIL_URL_PREFIX = "/thumbnails/"
@@ -96,7 +98,9 @@ class Asset(models.Model):
     # cannot be indexed the same way on both databases). Null until processed.
     width = models.PositiveIntegerField(null=True, blank=True)
     height = models.PositiveIntegerField(null=True, blank=True)
-    duration = models.FloatField(null=True, blank=True, help_text="seconds (video)")
+    duration = models.FloatField(
+        null=True, blank=True, help_text="seconds (a video or an animation)"
+    )
     has_audio = models.BooleanField(null=True, blank=True)
     camera = models.CharField(max_length=120, blank=True, default="")
 
@@ -126,6 +130,19 @@ class Asset(models.Model):
             models.Index(fields=["status", "updated_at"], name="asset_status_updated_idx"),
             models.Index(fields=["-captured_at", "-id"], name="asset_captured_idx"),
             models.Index(fields=["checksum"], name="asset_checksum_idx"),
+            # The filters on the media columns (assets.api.filters). The camera is matched
+            # in any case: the index holds it folded, as the filter compares it.
+            models.Index(
+                Lower("camera"), F("created_at").desc(), F("id").desc(), name="asset_camera_idx"
+            ),
+            # The camera facet counts each spelling from this one, never reading the rows.
+            models.Index(fields=["camera"], name="asset_camera_name_idx"),
+            models.Index(fields=["has_audio", "-created_at", "-id"], name="asset_audio_idx"),
+            # Ranges: their counts read only the index; orientation compares width and height
+            # in it without reading the rows.
+            models.Index(fields=["width", "height", "id"], name="asset_width_idx"),
+            models.Index(fields=["height", "id"], name="asset_height_idx"),
+            models.Index(fields=["duration", "id"], name="asset_duration_idx"),
         ]
 
     def __str__(self) -> str:

@@ -27,12 +27,21 @@ def describe_what_drf_spectacular_cannot(
     for parameter in [p for operation in filtered for p in operation.get("parameters", [])]:
         if parameter.get("in") == "query" and parameter["name"] not in {"page", "page_size"}:
             parameter["allowEmptyValue"] = True
+        if not parameter.get("description") and parameter["name"] in _filter_labels():
+            # drf-spectacular drops the label of a filter that states its own schema.
+            parameter["description"] = _filter_labels()[parameter["name"]]
         free_text = parameter.get("schema", {})
         if free_text.get("type") == "string" and not {"format", "enum"} & set(free_text):
             # Django refuses NUL in any form or query value (400).
             free_text["pattern"] = "^[^\\u0000]*$"
     _document_access_errors(result)
     return result
+
+
+def _filter_labels() -> dict[str, str]:
+    from assets.api.filters import AssetFilter  # the schema is made after the app is ready
+
+    return {name: str(f.label) for name, f in AssetFilter.base_filters.items() if f.label}
 
 
 PUBLIC_PATHS = {"/api/v1/health/status/"}

@@ -10,6 +10,7 @@ import django_filters
 from django.db.models import QuerySet
 from django.http import FileResponse, QueryDict, StreamingHttpResponse
 from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.drainage import get_override
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -89,12 +90,13 @@ def filter_parameters(filterset: Any, without: tuple[str, ...] = ()) -> list[Ope
     for name, field in filterset.base_filters.items():
         if name in without:
             continue
-        kind: Any = OpenApiTypes.STR
+        # What the filter's own @extend_schema_field says (its bounds, a repeated value).
+        kind: Any = get_override(field, "field") or OpenApiTypes.STR
         if isinstance(field, django_filters.BooleanFilter):
             kind = OpenApiTypes.BOOL
         elif isinstance(field, django_filters.IsoDateTimeFilter):
             kind = OpenApiTypes.DATETIME
-        elif isinstance(field, django_filters.NumberFilter):
+        elif isinstance(field, django_filters.NumberFilter) and not isinstance(kind, dict):
             kind = OpenApiTypes.INT
         choices = [value for value, _ in field.extra.get("choices", [])] or None
         found.append(

@@ -25,6 +25,7 @@ from assets.jobs.processing.errors import FileChanged, ProcessingError, Transien
 from assets.jobs.processing.pipeline import ProcessingResult, SourceFile, Stage, process_file
 from assets.jobs.renditions import remove_rendition_file, rendition_files
 from assets.library import dates
+from assets.library.media_columns import media_columns
 from assets.models import Asset, AssetStatus, ProcessingStage, thumbnail_url_for
 from assets.realtime import events
 from mam.config import Config
@@ -240,11 +241,13 @@ def _rendition_metadata(result: ProcessingResult) -> dict[str, Any]:
 
 
 def _store_result(asset_id: int, result: ProcessingResult, mtime_ns: int = 0) -> bool:
-    """Marks the asset ready with its metadata; False when it was deleted meanwhile."""
+    """Marks the asset ready with its metadata, and the columns the list filters by copied out
+    of it (a reprocess rewrites them all); False when it was deleted meanwhile."""
     now = timezone.now()
     metadata = {**result.metadata, **_rendition_metadata(result)}
     updated = Asset.objects.filter(pk=asset_id).update(
         captured_at=dates.captured_at(metadata, mtime_ns or time.time_ns()),
+        **media_columns(result.metadata),
         status=AssetStatus.READY,
         processing_stage=ProcessingStage.DONE,
         processing_progress=100,

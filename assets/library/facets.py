@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, QuerySet
-from django.db.models.fields.json import KeyTextTransform
+from django.db import connections
+from django.db.models import Count, F, Func, IntegerField, QuerySet
 from django.db.models.functions import ExtractYear
 
 from assets.models import Asset, Tag
@@ -27,6 +27,19 @@ def _counts(queryset: QuerySet[Asset], key: str, limit: int | None = None) -> li
     return [{"value": row[key], "count": row["count"]} for row in rows]
 
 
+def _year_taken(vendor: str) -> Any:
+    """The UTC year of captured_at. On SQLite, Django's ExtractYear calls a Python function for
+    each row (1.6 s at 100,000 assets); a stored time is UTC text starting with the year, which
+    SQLite reads itself. PostgreSQL's EXTRACT is native."""
+    if vendor == "sqlite":
+        return Func(
+            F("captured_at"),
+            template="CAST(substr(%(expressions)s, 1, 4) AS INTEGER)",
+            output_field=IntegerField(),
+        )
+    return ExtractYear("captured_at")
+
+
 def facets(queryset: QuerySet[Asset]) -> dict[str, Any]:
     """Counts per value of each facet for the assets of `queryset` (unordered, unranked)."""
     base = queryset.order_by()
@@ -41,11 +54,10 @@ def facets(queryset: QuerySet[Asset]) -> dict[str, Any]:
         "media_type": _counts(base, "media_type"),
         "status": _counts(base, "status"),
         "tag": [{"value": row["name"], "count": row["count"]} for row in tags],
-        "camera": _counts(
-            base.annotate(camera=KeyTextTransform("camera", "media_metadata")), "camera", TOP
-        ),
+        # The column the worker copies out of the metadata: no JSON read per row.
+        "camera": _counts(base.exclude(camera=""), "camera", TOP),
         "year": sorted(
-            _counts(base.annotate(year=ExtractYear("captured_at")), "year"),
+            _counts(base.annotate(year=_year_taken(connections[base.db].vendor)), "year"),
             key=lambda row: row["value"],
             reverse=True,
         ),

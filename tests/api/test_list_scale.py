@@ -239,6 +239,14 @@ LIST_QUERIES = [
     {"mime_type": "video/mp4"},
     {"created_after": "2025-01-01T00:05:00Z"},
     {"taken_after": "2024-12-01T00:00:00Z"},
+    {"camera": "Canon EOS R5"},
+    {"has_audio": "true"},
+    {"min_width": "1000"},
+    {"min_height": "1000"},
+    {"min_duration": "10"},
+    {"max_duration": "10"},
+    {"orientation": "portrait"},
+    {"min_width": "1000", "ordering": "-captured_at"},
 ]
 
 

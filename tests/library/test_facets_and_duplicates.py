@@ -12,6 +12,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from assets.library import tags
+from assets.library.media_columns import media_columns
 from assets.models import Asset, AssetStatus, MediaType
 from tests.support.contract import assert_error
 
@@ -35,6 +36,7 @@ def asset(
         status=status,
         checksum=checksum,
         media_metadata=metadata,
+        **media_columns(metadata),  # as the worker writes them
     )
     when = datetime(year, 6, 1, tzinfo=UTC)
     Asset.objects.filter(pk=created.pk).update(created_at=when, captured_at=when)
