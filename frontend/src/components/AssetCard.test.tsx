@@ -1,6 +1,7 @@
 import { fireEvent, render, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
+import { applyAssetChange } from '../services/assetUpdates';
 import { makeAsset } from '../test/fakes';
 import { AssetCard } from './AssetCard';
 
@@ -130,5 +131,34 @@ describe('AssetCard stage and selection', () => {
       [4, false],
       [4, true],
     ]);
+  });
+});
+
+describe('AssetCard missing file', () => {
+  it('shows "Missing" while the watcher finds the file gone, and drops it when an update says it is back', () => {
+    const gone = makeAsset({ missing_since: '2026-03-01T08:30:00Z' });
+    const { rerender } = render(
+      <ul>
+        <AssetCard asset={gone} onOpen={vi.fn()} />
+      </ul>,
+    );
+    const badge = screen.getByText('Missing');
+    expect(badge).toHaveClass('badge--missing');
+    expect(badge.getAttribute('title')).toMatch(/^File not found since /);
+    expect(screen.getByRole('button', { name: 'Beach, image, ready, file missing. Open details' })).toBeInTheDocument();
+    expect(screen.getByText('Ready')).toBeInTheDocument(); // its record, thumbnail and status are kept
+
+    // The live asset_update the watcher sends when the file is back.
+    rerender(
+      <ul>
+        <AssetCard asset={applyAssetChange(gone, { asset_id: 1, missing_since: null })} onOpen={vi.fn()} />
+      </ul>,
+    );
+    expect(screen.queryByText('Missing')).not.toBeInTheDocument();
+  });
+
+  it('shows no badge for a present file or an older server that does not say', () => {
+    renderCard(makeAsset({ missing_since: null }));
+    expect(screen.queryByText('Missing')).not.toBeInTheDocument();
   });
 });

@@ -1,11 +1,12 @@
 /**
  * One asset in the library grid: picture, facts, status, its first tags, live progress or the
- * failure reason, and for editors a checkbox that selects it for a bulk action.
+ * failure reason, "Missing" while its file is gone, and for editors a checkbox that selects it
+ * for a bulk action.
  */
 import { memo } from 'react';
 import type { Asset } from '../services/api';
 import { mediaKindOf } from '../services/assetUpdates';
-import { assetFacts, NOT_QUEUED_STAGE, stageLabel } from '../services/format';
+import { assetFacts, formatDateTime, NOT_QUEUED_STAGE, stageLabel } from '../services/format';
 import { ProgressBar } from './ProgressBar';
 import { StatusBadge } from './StatusBadge';
 import { TagChips } from './TagChips';
@@ -45,7 +46,12 @@ export const AssetCard = memo(function AssetCard({
   const stage = asset.processing.stage;
   // Waiting for someone to reprocess it: nothing is under way, so no progress bar.
   const waiting = stage === NOT_QUEUED_STAGE;
-  const classes = ['card', `card--${asset.status}`, selected ? 'card--selected' : ''].filter(Boolean).join(' ');
+  // The watcher found the file gone (a share unmounted, a file deleted): the asset is kept.
+  const missingSince = typeof asset.missing_since === 'string' ? asset.missing_since : null;
+  const missing = missingSince !== null;
+  const classes = ['card', `card--${asset.status}`, missing ? 'card--missing' : '', selected ? 'card--selected' : '']
+    .filter(Boolean)
+    .join(' ');
   return (
     <li className={classes} ref={measureRef} data-index={row}>
       {onSelect && (
@@ -66,7 +72,7 @@ export const AssetCard = memo(function AssetCard({
         type="button"
         className="card__button"
         onClick={() => onOpen(asset.id)}
-        aria-label={`${asset.title}, ${kind}, ${asset.status}. Open details`}
+        aria-label={`${asset.title}, ${kind}, ${asset.status}${missing ? ', file missing' : ''}. Open details`}
       >
         <Thumbnail src={asset.media_metadata.thumbnail_url} alt={`Thumbnail of ${asset.title}`} kind={kind} />
         <span className="card__body">
@@ -76,6 +82,11 @@ export const AssetCard = memo(function AssetCard({
           <span className="card__facts">{assetFacts(asset).join(' · ')}</span>
           <span className="card__status">
             <StatusBadge status={asset.status} />
+            {missingSince !== null && (
+              <span className="badge badge--missing" title={`File not found since ${formatDateTime(missingSince)}`}>
+                Missing
+              </span>
+            )}
             {busy && stage && <span className="card__stage">{stageLabel(stage)}</span>}
           </span>
         </span>

@@ -47,6 +47,8 @@ export interface Asset {
   duplicate_of?: number | null;
   /** The collections it is in, by name; absent from an older server. */
   collections?: CollectionRef[];
+  /** When the watcher found its file gone (null while it is there); absent from an older server. */
+  missing_since?: string | null;
 }
 
 /** A collection as an asset names it. */
