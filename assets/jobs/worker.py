@@ -253,6 +253,8 @@ def _store_result(asset_id: int, result: ProcessingResult, mtime_ns: int = 0) ->
         processing_progress=100,
         processing_error="",
         checksum=result.checksum,
+        # What GET /assets/<id>/similar and the duplicates page's "look alike" groups compare.
+        perceptual_hash=result.perceptual_hash,
         media_metadata=metadata,
         processed_at=now,
         updated_at=now,

@@ -17,6 +17,7 @@ from assets import selectors, services
 from assets.jobs import leases, worker
 from assets.jobs.processing.pipeline import Stage
 from assets.jobs.tasks import enqueue_processing, process_asset_task
+from assets.library import similar
 from assets.models import Asset, AssetStatus, ProcessingStage
 from assets.realtime import events
 from mam.config import Config
@@ -79,6 +80,19 @@ def test_processing_ends_ready_with_metadata_and_ordered_events(
         updates[-1]["status"] == "ready"
         and updates[-1]["thumbnail_url"] == asset.media_metadata["thumbnail_url"]
     )
+
+
+def test_processing_stores_the_picture_hash_that_finds_a_resized_copy(media_root: Path) -> None:
+    big = registered(media_root, "big.jpg", size=(640, 480))
+    small = registered(media_root, "small.jpg", size=(320, 240))
+    worker.process_asset(big.pk)
+    worker.process_asset(small.pk)
+    big.refresh_from_db()
+    assert big.perceptual_hash is not None
+    hashed, near = similar.similar_to(big.pk)
+    assert hashed
+    assert [s.asset_id for s in near] == [small.pk]
+    assert near[0].distance <= similar.DEFAULT_GROUP_DISTANCE
 
 
 def test_running_twice_is_a_no_op_the_second_time(media_root: Path) -> None:
