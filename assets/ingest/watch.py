@@ -18,7 +18,9 @@ installation (a lock in Redis, as for the beat scheduler); a second one stands b
 
 Ignored: hidden files and folders (so the uploads' `.partial` and `.incoming` folders, rsync's
 temporary files, `.DS_Store`), temporary suffixes, unsupported types, and MAM's own data
-folders should they lie inside the media folder.
+folders should they lie inside the media folder. New files in the uploads folder are left to
+the upload that stored them (it registers them itself); their changes and deletions are
+watched like any others.
 """
 
 from __future__ import annotations
@@ -66,6 +68,7 @@ LOCK_SECONDS = 30
 STANDBY_POLL_SECONDS = 5.0
 # Paths handled per step: a step stays short, so the lock is renewed and events are read.
 MAX_READY_PER_STEP = 2000
+QUERY_BATCH = 500
 # Names of files still being written by common tools (browsers, rsync --partial, editors).
 TEMPORARY_SUFFIXES = (
     ".part",
@@ -221,6 +224,7 @@ class Watcher:
             for folder in (Config.DATA_DIR, Config.THUMBNAIL_DIR, Config.LOG_DIR)
             if (rel := _inside(folder.resolve(), self.root)) is not None
         ]
+        self._uploads = _inside(Config.upload_dir.resolve(), self.root)
 
     # What is watched -------------------------------------------------------------------
 
@@ -232,6 +236,12 @@ class Watcher:
         if parts[-1].lower().endswith(TEMPORARY_SUFFIXES) or parts[-1].startswith("~$"):
             return True
         return any(relative == own or relative.startswith(own + "/") for own in self._own_folders)
+
+    def registers(self, relative: str) -> bool:
+        """Whether a new file here is the watcher's to register. Not in the uploads folder:
+        an upload registers itself the moment it is stored, and a watcher that got there
+        first (a slow database) would make the upload fail and remove its file."""
+        return self._uploads is None or not relative.startswith(self._uploads + "/")
 
     def wanted(self, relative: str) -> bool:
         """A file the watcher registers: supported, not ignored, a name MAM can store."""
@@ -399,12 +409,15 @@ class Watcher:
 
     def _act(self, present: dict[str, Signature], gone: list[str], report: StepReport) -> None:
         sources = {self.moves[d] for d in present if d in self.moves}
-        rows = {
-            a.file_path: a
-            for a in Asset.objects.filter(file_path__in=[*present, *gone, *sources]).only(
-                "id", "title", "file_path", "file_size", "file_mtime_ns", "missing_since"
+        wanted = [*present, *gone, *sources]
+        rows: dict[str, Asset] = {}
+        for start in range(0, len(wanted), QUERY_BATCH):  # within any SQLite's variable limit
+            rows.update(
+                (a.file_path, a)
+                for a in Asset.objects.filter(
+                    file_path__in=wanted[start : start + QUERY_BATCH]
+                ).only("id", "title", "file_path", "file_size", "file_mtime_ns", "missing_since")
             )
-        }
         gone_set = set(gone)
         new: list[str] = []
         changed: list[Asset] = []
@@ -417,7 +430,7 @@ class Watcher:
                 report.moved += 1
                 continue
             if known is None:
-                if self.rejected.get(relative) != signature:
+                if self.rejected.get(relative) != signature and self.registers(relative):
                     new.append(relative)
             elif _differs(signature, known.file_size, known.file_mtime_ns):
                 changed.append(known)
@@ -520,7 +533,7 @@ class Watcher:
                 self.touch(relative, signature, old=relative in old)
                 queued += 1
         for relative, signature in on_disk.items():  # not registered yet
-            if self.rejected.get(relative) != signature:
+            if self.rejected.get(relative) != signature and self.registers(relative):
                 self.touch(relative, signature, old=relative in old)
                 queued += 1
         for relative in unseen:  # pruned (hidden) or really gone: the file system decides

@@ -362,12 +362,28 @@ def test_partial_uploads_hidden_and_temporary_files_are_ignored(
     ]
     for path in ignored:
         created(watcher, write(path))
-    created(watcher, write(Config.upload_dir / "finished.jpg"))  # a stored upload: a file
+    created(watcher, write(media_root / "kept.jpg"))
     settle(watcher, clock)
     watcher.next_rescan = clock()
     settle(watcher, clock)  # and the rescan does not see them either
 
-    assert paths() == {"uploads/finished.jpg"}
+    assert paths() == {"kept.jpg"}
+
+
+def test_uploads_register_themselves_and_their_deletion_is_watched(
+    watcher: Watcher, clock: Clock, media_root: Path
+) -> None:
+    stored = write(Config.upload_dir / "upload.jpg")  # stored by an upload, registered by it
+    created(watcher, write(Config.upload_dir / "orphan.jpg"))  # stored, never registered
+    created(watcher, stored)
+    watcher.next_rescan = clock()
+    settle(watcher, clock)
+    assert not Asset.objects.exists()  # never the watcher's to register: no race with it
+
+    services.register_asset(file_path="uploads/upload.jpg")
+    stored.unlink()
+    watcher.notice(FileDeletedEvent(str(stored.resolve())))
+    assert settle(watcher, clock).missing == 1
 
 
 def test_a_refused_file_is_not_tried_again_until_it_changes(
