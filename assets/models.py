@@ -89,6 +89,9 @@ class Asset(models.Model):
     # The tags' names, one per line, in order: what the list shows and search indexes, written
     # with the tags by assets.services.set_tags (no query per asset to show them).
     tag_names = models.TextField(blank=True, default="", editable=False)
+    # The names of its collections, one per line, by name: what search indexes, written by
+    # assets.library.collections whenever a membership or a name changes.
+    collection_names = models.TextField(blank=True, default="", editable=False)
 
     # When the picture was taken: EXIF DateTimeOriginal (the camera's wall clock, read as
     # UTC), a video's creation_time, else the file's modification time (assets.library.dates).

@@ -20,6 +20,10 @@ MAX_DESCRIPTION_CHARS = 2000
 _SPACES = re.compile(r"\s+")
 
 
+# Assets whose collection_names one UPDATE writes.
+NAMES_BATCH = 1000
+
+
 def listed() -> QuerySet[Collection]:
     """Collections with `asset_count` and `first_asset_id` (the cover unless one is chosen)."""
     first = (
@@ -137,6 +141,16 @@ def remove(collection_id: int, asset_ids: Sequence[int]) -> list[int]:
 
 
 def _announce(asset_ids: Sequence[int]) -> None:
-    """`asset_update` with each asset's collections as they are now (after this change)."""
+    """Each asset's collections as they are now (after this change): their names written to
+    `collection_names`, which search reads, and announced as `asset_update`."""
     now = selectors.collections_of(asset_ids)
+    for start in range(0, len(asset_ids), NAMES_BATCH):
+        batch = asset_ids[start : start + NAMES_BATCH]
+        Asset.objects.bulk_update(
+            [
+                Asset(pk=i, collection_names="\n".join(c["name"] for c in now.get(i, [])))
+                for i in batch
+            ],
+            ["collection_names"],
+        )
     announce_changed_many({i: {"collections": now.get(i, [])} for i in asset_ids})

@@ -1,7 +1,7 @@
 """The full-text index search reads (assets.library.search): its DDL, for each database.
 
-What an asset is found by (`DOCUMENT`): its title, its tags, its path, and from its metadata
-the camera, lens and codecs. The database keeps the index in step with every write (triggers
+What an asset is found by (`DOCUMENT`): its title, its tags, the names of its collections, its
+path, and from its metadata the camera, lens and codecs. The database keeps the index in step with every write (triggers
 on SQLite, a stored generated column on PostgreSQL), so no code path that writes an asset can
 forget it.
 
@@ -55,7 +55,7 @@ class Document:
 
 
 DOCUMENT = Document(
-    words=("title", "tag_names"),
+    words=("title", "tag_names", "collection_names"),
     paths=("file_path",),
     metadata=("camera", "lens", "codec", "audio_codec"),
 )

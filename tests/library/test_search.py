@@ -4,6 +4,7 @@ read from the full-text index. Runs on SQLite and, in the suite's second pass, P
 
 from __future__ import annotations
 
+import json
 from typing import Any
 from unittest import mock
 
@@ -149,6 +150,33 @@ def test_a_rename_a_processing_result_and_a_delete_reach_the_index(
         with connection.cursor() as cursor:
             cursor.execute(f"SELECT count(*) FROM {index.SQLITE_TABLE}")
             assert cursor.fetchone() == (0,)
+
+
+def test_an_asset_is_found_by_the_names_of_its_collections_as_they_change(
+    client: Client, db: None
+) -> None:
+    photo, other = asset("IMG_1", "inbox/1.jpg"), asset("IMG_2", "inbox/2.jpg")
+
+    def send(method: str, url: str, body: Any) -> Any:
+        response = client.generic(method, url, json.dumps(body), content_type="application/json")
+        assert response.status_code in (200, 201, 204), response.content
+        return response.json() if response.content else None
+
+    album = send("POST", "/api/v1/collections", {"name": "Viagem a Belém"})
+    send("POST", f"/api/v1/collections/{album['id']}/assets", {"asset_ids": [photo.pk]})
+    assert found(client, "belem") == ["IMG_1"]
+    send("PATCH", f"/api/v1/collections/{album['id']}", {"name": "Porto weekend"})
+    assert found(client, "belem") == [] and found(client, "porto") == ["IMG_1"]
+    send(
+        "POST",
+        "/api/v1/assets/bulk",
+        {"ids": [other.pk], "action": "add_to_collection", "collection": album["id"]},
+    )
+    assert sorted(found(client, "porto weekend")) == ["IMG_1", "IMG_2"]
+    send("DELETE", f"/api/v1/collections/{album['id']}/assets", {"asset_ids": [photo.pk]})
+    assert found(client, "porto") == ["IMG_2"]
+    send("DELETE", f"/api/v1/collections/{album['id']}", None)
+    assert found(client, "porto") == []
 
 
 def test_the_workers_stored_result_is_searchable(db: None) -> None:
