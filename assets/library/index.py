@@ -1,9 +1,9 @@
 """The full-text index search reads (assets.library.search): its DDL, for each database.
 
 What an asset is found by (`DOCUMENT`): its title, its tags, the names of its collections, its
-path, and from its metadata the camera, lens and codecs. The database keeps the index in step with every write (triggers
-on SQLite, a stored generated column on PostgreSQL), so no code path that writes an asset can
-forget it.
+path, and from its metadata the camera, lens and codecs. The database keeps the index in step
+with every write (triggers on SQLite, a stored generated column on PostgreSQL), so no code path
+that writes an asset can forget it.
 
 A migration that changes the document passes its own frozen `Document` to `rebuild`, so an
 old migration keeps creating what it created then. `install` is idempotent and also runs

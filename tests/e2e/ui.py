@@ -99,7 +99,9 @@ def thumbnail_width(card_locator: Locator, timeout_ms: int = 15_000) -> int:
     while True:
         try:
             image.scroll_into_view_if_needed(timeout=2_000)
-            return int(image.evaluate("img => (img.complete ? img.naturalWidth : 0)", timeout=2_000))
+            return int(
+                image.evaluate("img => (img.complete ? img.naturalWidth : 0)", timeout=2_000)
+            )
         except PlaywrightError:
             if time.monotonic() > deadline:
                 raise
