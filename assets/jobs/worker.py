@@ -24,7 +24,7 @@ from assets.jobs.processing.decoders import DecoderLimits
 from assets.jobs.processing.errors import FileChanged, ProcessingError, TransientProcessingError
 from assets.jobs.processing.pipeline import ProcessingResult, SourceFile, Stage, process_file
 from assets.jobs.renditions import remove_rendition_file, rendition_files
-from assets.library import dates
+from assets.library import dates, tags
 from assets.library.media_columns import media_columns
 from assets.models import Asset, AssetStatus, ProcessingStage, thumbnail_url_for
 from assets.realtime import events
@@ -203,6 +203,9 @@ def _process(asset_id: int) -> None:
     for rendition, reason in result.missing.items():
         logger.warning("asset %s is ready without its %s: %s", asset_id, rendition, reason)
     _remove_superseded_renditions(asset, result)
+    keywords = result.metadata.get("keywords")
+    if keywords:
+        tags.add_keywords(asset_id=asset_id, keywords=keywords)
     logger.info(
         "processed asset %s (%s) in %.3fs; wrote thumbnail %s",
         asset_id,

@@ -83,6 +83,28 @@ def set_tags(*, asset_id: int, names: Any) -> tuple[Asset, list[str]]:
     return asset, before
 
 
+def add_keywords(*, asset_id: int, keywords: Sequence[str]) -> list[str]:
+    """The photo's own keywords (assets.jobs.processing.keywords) added to the tags it has,
+    never removing one, up to the limit; a keyword a tag cannot be (a control character, say)
+    is left out. Returns the tags added."""
+    usable = []
+    for keyword in keywords:
+        try:
+            usable.extend(clean_names([keyword]))
+        except InvalidInput:
+            continue
+    with transaction.atomic():
+        asset = Asset.objects.select_for_update().filter(pk=asset_id).first()
+        if asset is None:
+            return []
+        have = {tag_key(name) for name in asset.tag_list}
+        room = MAX_TAGS_PER_ASSET - len(have)
+        new = [name for name in usable if tag_key(name) not in have][: max(room, 0)]
+        if new:
+            set_tags(asset_id=asset_id, names=[*asset.tag_list, *new])
+    return new
+
+
 def refresh_names(asset: Asset) -> None:
     """Writes tag_names from the asset's tags (after the admin changed them directly)."""
     names = sorted((tag.name for tag in asset.tags.all()), key=str.casefold)

@@ -15,6 +15,7 @@ from PIL import ExifTags, Image, UnidentifiedImageError
 
 from assets.jobs.processing.decoders import DecoderLimits, input_options, run_decoder
 from assets.jobs.processing.errors import CorruptMedia
+from assets.jobs.processing.keywords import keywords_of
 
 
 @dataclass(frozen=True)
@@ -27,6 +28,7 @@ class ImageInfo:
     duration: float | None = None  # seconds, animations only
     duration_estimated: bool = False  # too many frames to walk: extrapolated from the first
     exif: dict[str, str] = field(default_factory=dict)
+    keywords: tuple[str, ...] = ()  # IPTC, XMP and XP keywords (processing.keywords)
 
     def as_metadata(self) -> dict[str, Any]:
         out: dict[str, Any] = {"width": self.width, "height": self.height}
@@ -36,6 +38,8 @@ class ImageInfo:
             if self.duration_estimated:
                 out["duration_estimated"] = True
         out.update(self.exif)
+        if self.keywords:
+            out["keywords"] = list(self.keywords)
         return out
 
 
@@ -138,6 +142,7 @@ def image_info(image: Image.Image) -> ImageInfo:
         mode=image.mode,
         frame_count=int(getattr(image, "n_frames", 1) or 1),  # counting parses, not decodes
         exif=exif,
+        keywords=tuple(keywords_of(image)),
     )
 
 
