@@ -133,6 +133,15 @@ class FacetValueSerializer(serializers.Serializer):
     count = serializers.IntegerField()
 
 
+class TimelineMonthSerializer(serializers.Serializer):
+    month = serializers.CharField(help_text="YYYY-MM, UTC, of captured_at")
+    count = serializers.IntegerField()
+
+
+class TimelineSerializer(serializers.Serializer):
+    months = TimelineMonthSerializer(many=True, help_text="Newest first; months with none left out")
+
+
 class FacetsSerializer(serializers.Serializer):
     total = serializers.IntegerField()
     media_type = FacetValueSerializer(many=True)

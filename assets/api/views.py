@@ -40,6 +40,7 @@ from assets.api.serializers import (
     FacetsSerializer,
     RegisterAssetSerializer,
     TagSerializer,
+    TimelineSerializer,
     UploadAssetSerializer,
 )
 from assets.api.streaming import ranged_file_response
@@ -221,6 +222,16 @@ class AssetViewSet(
     @action(detail=False, methods=["get"], filterset_class=UnorderedAssetFilter)
     def facets(self, request: Request) -> Response:
         return Response(facets.facets(self.filter_queryset(self.get_queryset())))
+
+    @extend_schema(
+        summary="How many of the assets the filters find were taken in each month (UTC), "
+        "newest first: the timeline",
+        parameters=filter_parameters(UnorderedAssetFilter, without=("ordering",)),
+        responses={200: TimelineSerializer, 400: ERRORS[400]},
+    )
+    @action(detail=False, methods=["get"], filterset_class=UnorderedAssetFilter)
+    def timeline(self, request: Request) -> Response:
+        return Response({"months": facets.timeline(self.filter_queryset(self.get_queryset()))})
 
     @extend_schema(
         summary="Register a file under the media folder, or upload one (multipart `file`)",

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import connections
-from django.db.models import Count, F, Func, IntegerField, QuerySet
+from django.db.models import CharField, Count, F, Func, IntegerField, QuerySet
 from django.db.models.functions import ExtractYear
 
 from assets.models import Asset, Tag
@@ -62,3 +62,29 @@ def facets(queryset: QuerySet[Asset]) -> dict[str, Any]:
             reverse=True,
         ),
     }
+
+
+def _month_taken(vendor: str) -> Any:
+    """ "YYYY-MM" of captured_at in UTC, read by the database itself (as _year_taken)."""
+    if vendor == "sqlite":
+        return Func(
+            F("captured_at"), template="substr(%(expressions)s, 1, 7)", output_field=CharField()
+        )
+    return Func(
+        F("captured_at"),
+        template="to_char(%(expressions)s AT TIME ZONE 'UTC', 'YYYY-MM')",
+        output_field=CharField(),
+    )
+
+
+def timeline(queryset: QuerySet[Asset]) -> list[dict[str, Any]]:
+    """How many of the assets were taken in each month (UTC), newest first: what the UI's
+    timeline scrubber shows beside the grid."""
+    base = queryset.order_by()
+    rows = (
+        base.annotate(month=_month_taken(connections[base.db].vendor))
+        .values("month")
+        .annotate(count=Count("id"))
+        .order_by("-month")
+    )
+    return [{"month": row["month"], "count": row["count"]} for row in rows]

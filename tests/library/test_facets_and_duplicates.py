@@ -150,3 +150,28 @@ def test_duplicates_cost_the_list_one_query_per_page(client: Client, db: None) -
         return len(captured)
 
     assert queries(4) == queries(40)
+
+
+@pytest.mark.django_db
+def test_the_timeline_counts_each_utc_month_newest_first_for_the_filters(client: Client) -> None:
+    from datetime import timedelta, timezone
+
+    def taken(title: str, when: datetime, media_type: str = MediaType.IMAGE) -> None:
+        made = asset(title, media_type=media_type)
+        Asset.objects.filter(pk=made.pk).update(captured_at=when)
+
+    taken("a", datetime(2024, 7, 3, tzinfo=UTC))
+    taken("b", datetime(2024, 7, 31, 12, tzinfo=UTC))
+    # 23:30 on 31 July at UTC-2 is 1 August in UTC.
+    taken("c", datetime(2024, 7, 31, 23, 30, tzinfo=timezone(timedelta(hours=-2))))
+    taken("d", datetime(2023, 12, 25, tzinfo=UTC), media_type=MediaType.VIDEO)
+    assert client.get(f"{API}/timeline").json() == {
+        "months": [
+            {"month": "2024-08", "count": 1},
+            {"month": "2024-07", "count": 2},
+            {"month": "2023-12", "count": 1},
+        ]
+    }
+    videos = client.get(f"{API}/timeline", {"type": "video"}).json()
+    assert videos == {"months": [{"month": "2023-12", "count": 1}]}
+    assert_error(client.get(f"{API}/timeline", {"type": "sound"}), 400)
