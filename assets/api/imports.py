@@ -74,6 +74,9 @@ class ImportJobSerializer(serializers.Serializer):
     exclude = serializers.ListField(child=serializers.CharField())
     process = serializers.BooleanField()
     status = serializers.ChoiceField(choices=["queued", "running", "done", "failed", "cancelled"])
+    cancel_requested = serializers.BooleanField(
+        help_text="A cancel was asked: a running import stops within a second"
+    )
     total = serializers.IntegerField(
         allow_null=True, help_text="Files to look at; null until counted"
     )

@@ -57,6 +57,7 @@ def job_data(job: ImportJob, *, with_rejections: bool = True) -> dict[str, Any]:
         "exclude": list(job.exclude),
         "process": job.process,
         "status": job.status,
+        "cancel_requested": job.cancel_requested,
         "total": job.total,
         "counts": {
             "seen": job.seen,

@@ -74,6 +74,7 @@ def test_an_import_registers_the_folder_and_reports_every_outcome(
     job = start(client, body, django_capture_on_commit_callbacks)
     assert job["status"] == "queued" and job["path"] == "trip" and job["exclude"] == body["exclude"]
     assert job["created_by"] == "admin-test" and job["total"] is None
+    assert job["cancel_requested"] is False
     no_broker.assert_called_once_with(job["id"])
 
     import_jobs.run(job["id"])
@@ -189,7 +190,7 @@ def test_a_running_import_cancelled_stops_and_keeps_what_it_registered(
     monkeypatch.setattr(import_jobs._Progress, "notify", notify_then_cancel)
     import_jobs.run(job["id"])
     ended = client.get(f"{API}/{job['id']}").json()
-    assert ended["status"] == "cancelled"
+    assert ended["status"] == "cancelled" and ended["cancel_requested"] is True
     assert 0 < ended["counts"]["added"] < 6
     assert Asset.objects.count() == ended["counts"]["added"]
 
