@@ -37,6 +37,15 @@ export type AssetStatus = (typeof ASSET_STATUSES)[number];
 export const MEDIA_TYPES = ['image', 'video'] as const;
 export type MediaType = (typeof MEDIA_TYPES)[number];
 
+/** The list's `orientation` filter: wider than high, higher than wide, as wide as high (as displayed). */
+export const ORIENTATIONS = ['landscape', 'portrait', 'square'] as const;
+export type Orientation = (typeof ORIENTATIONS)[number];
+/** The list's `camera` filter (assets/api/filters.py): at most this many at once, each a stored "Make Model" of at most this length. */
+export const MAX_CAMERAS = 100;
+export const MAX_CAMERA_CHARS = 120;
+/** The largest `min_width` / `min_height` the server takes (its column's ceiling). */
+export const MAX_PIXELS_EDGE = 2_147_483_647;
+
 /** `relevance`: the best match to `q` first (the list's order while searching, else the default). */
 export const ORDERINGS = [
   'relevance',

@@ -1,6 +1,7 @@
 /**
  * The library's filter bar: type and status (with how many assets each holds, from the facet
- * counts), a debounced search box, the ordering, "duplicates only", and the collection and tags
+ * counts), a debounced search box, the ordering, "duplicates only", orientation, sound, the
+ * smallest size and the length (MediaFilters), and the collection, tags, cameras and time taken
  * filtered by (each removable).
  */
 import { useState } from 'react';
@@ -9,6 +10,7 @@ import { useDebouncedCallback } from '../hooks/useDebouncedCallback';
 import type { HistoryMode } from '../hooks/useLibraryQuery';
 import type { FacetCount, Facets } from '../services/api';
 import type { LibraryQuery } from '../services/libraryQuery';
+import { MediaFilterChips, MediaFilterFields } from './MediaFilters';
 import { TagChips } from './TagChips';
 
 const COUNT = new Intl.NumberFormat('en-US');
@@ -132,6 +134,7 @@ export function Filters({
           Duplicates only
         </label>
       </div>
+      <MediaFilterFields query={query} onChange={onChange} debounceMs={debounceMs} />
       {query.collection !== null && (
         <div className="filters__tags">
           <span className="filters__tags-label" aria-hidden="true">
@@ -166,6 +169,7 @@ export function Filters({
           />
         </div>
       )}
+      <MediaFilterChips query={query} onChange={onChange} />
     </form>
   );
 }

@@ -8,7 +8,7 @@ import type { HistoryMode } from '../hooks/useLibraryQuery';
 import { useAssetLibrary } from '../hooks/useAssetLibrary';
 import { useCollection } from '../hooks/useCollection';
 import { useFacets } from '../hooks/useFacets';
-import { assetFilters, type BulkAction, type BulkResult } from '../services/api';
+import { assetFilters, type AssetFilters, type BulkAction, type BulkResult } from '../services/api';
 import { bulkResultText, type BulkSubject } from '../services/bulkActions';
 import { isFiltered, NO_FILTERS, withTag, type LibraryQuery } from '../services/libraryQuery';
 import { isEmpty, NO_SELECTION, selectionReducer } from '../services/selection';
@@ -57,12 +57,9 @@ export function LibraryPage({ query, updateQuery, connection, canEdit, uploads }
 
   // The list's filters as the API names them: the facets count them and "select all in this
   // filter" acts on them, written by the same function as the list's own query string.
-  const { type, status, q, duplicates, collection } = query;
-  const filters = useMemo(
-    () => assetFilters({ type, status, q, tags: tagText ? tagText.split('\n') : [], duplicates, collection }),
-    [type, status, q, tagText, duplicates, collection],
-  );
-  const filterKey = JSON.stringify(filters);
+  const { collection } = query;
+  const filterKey = JSON.stringify(assetFilters(query));
+  const filters = useMemo(() => JSON.parse(filterKey) as AssetFilters, [filterKey]);
   const [facetsVersion, setFacetsVersion] = useState(0);
   const facets = useFacets(filters, facetsVersion);
   // Read again after a bulk action: its count and cover may have changed.

@@ -8,7 +8,7 @@ import type { HistoryMode } from '../hooks/useLibraryQuery';
 import type { AssetLibrary } from '../hooks/useAssetLibrary';
 import type { Collection, Facets } from '../services/api';
 import { formatAssetCount } from '../services/format';
-import { isFiltered, NO_FILTERS, type LibraryQuery } from '../services/libraryQuery';
+import { cleanCameraFilter, isFiltered, NO_FILTERS, yearRange, type LibraryQuery } from '../services/libraryQuery';
 import type { Selection } from '../services/selection';
 import { EmptyState } from './EmptyState';
 import { FacetSummary } from './FacetSummary';
@@ -77,7 +77,16 @@ export function LibraryView({
         </div>
       )}
       <Filters query={query} onChange={onQueryChange} facets={facets} collectionName={collection?.name ?? null} />
-      {facets && onFilterTag && <FacetSummary facets={facets} filteredTags={query.tags} onFilterTag={onFilterTag} />}
+      {facets && onFilterTag && (
+        <FacetSummary
+          facets={facets}
+          filteredTags={query.tags}
+          onFilterTag={onFilterTag}
+          filteredCameras={query.cameras}
+          onFilterCamera={(camera) => onQueryChange({ cameras: cleanCameraFilter([...query.cameras, camera]), asset: null })}
+          onFilterYear={(year) => onQueryChange({ ...yearRange(year), asset: null })}
+        />
+      )}
       <p className="bulk-notice" aria-live="polite">
         {notice}
       </p>

@@ -11,7 +11,7 @@ import { LIBRARY_PAGE_SIZE } from '../contract';
 import { ApiError, listAssets, type Asset, type ListMeta } from '../services/api';
 import { fetchAgain, LIVE_BATCH_WINDOW_MS } from '../services/assetBatch';
 import type { LibraryQuery } from '../services/libraryQuery';
-import { initialLibraryState, libraryReducer, requestKey, type LibraryState } from '../services/libraryState';
+import { initialLibraryState, libraryReducer, listQueryOf, requestKey, type LibraryState, type ListQuery } from '../services/libraryState';
 import type { LiveConnection } from '../services/websocket';
 
 export interface AssetLibrary {
@@ -43,17 +43,15 @@ function messageOf(reason: unknown): string {
 }
 
 export function useAssetLibrary(query: LibraryQuery, connection: LiveConnection | null): AssetLibrary {
-  const { type, status, q, duplicates, collection, ordering } = query;
-  // The URL is read again on every change (opening an asset too): the tags' text, not the
-  // array, says whether the list changed. Names cannot hold a newline (libraryQuery.ts).
-  const tagText = query.tags.join('\n');
+  // The URL is read again on every change (opening an asset too): the list's query as text,
+  // not its arrays, says whether the list changed.
+  const listText = JSON.stringify(listQueryOf(query));
   const [state, dispatch] = useReducer(libraryReducer, query, initialLibraryState);
   const { generation, loadingMore: more } = state;
 
   useEffect(() => {
     const controller = new AbortController();
-    const tags = tagText ? tagText.split('\n') : [];
-    const listing = { type, status, q, tags, duplicates, collection, ordering };
+    const listing = JSON.parse(listText) as ListQuery;
     const key = requestKey(listing, generation);
     listAssets({ ...listing, page_size: LIBRARY_PAGE_SIZE }, controller.signal)
       .then((response) => dispatch({ type: 'listed', key, query: listing, response }))
@@ -62,7 +60,7 @@ export function useAssetLibrary(query: LibraryQuery, connection: LiveConnection 
         dispatch({ type: 'listFailed', key, error: messageOf(reason) });
       });
     return () => controller.abort();
-  }, [type, status, q, tagText, duplicates, collection, ordering, generation]);
+  }, [listText, generation]);
 
   // The next page: the reducer lets one cursor out at a time, and a list replaced meanwhile
   // (another filter, the first page read again) clears it, which aborts this request.

@@ -5,6 +5,7 @@ import {
   type AssetStatus,
   type MediaType,
   type Ordering,
+  type Orientation,
   type Role,
   type TokenScope,
 } from '../contract';
@@ -16,6 +17,10 @@ export interface MediaMetadata {
   codec?: string;
   fps?: number;
   bitrate?: number;
+  /** A video's: whether it has a sound track. */
+  has_audio?: boolean;
+  /** The EXIF "Make Model". */
+  camera?: string;
   thumbnail_url?: string;
   preview_url?: string;
   [key: string]: unknown;
@@ -38,6 +43,8 @@ export interface Asset {
   checksum?: string | null;
   created_at: string;
   updated_at: string;
+  /** When it was taken (EXIF, the video's creation time, else the file's mtime); absent from an older server. */
+  captured_at?: string;
   status: AssetStatus;
   processing: ProcessingState;
   media_metadata: MediaMetadata;
@@ -89,6 +96,20 @@ export interface FilterParams {
   duplicates?: boolean;
   /** Only assets in this collection (its id). */
   collection?: number | null;
+  /** From one of these cameras (any case): sent as `camera=`, once per camera. */
+  cameras?: readonly string[];
+  /** Taken at or after / at or before (ISO 8601). */
+  takenAfter?: string;
+  takenBefore?: string;
+  /** At least this many pixels wide / high. */
+  minWidth?: number | null;
+  minHeight?: number | null;
+  /** Lasting at least / at most this many seconds. */
+  minDuration?: number | null;
+  maxDuration?: number | null;
+  orientation?: Orientation | '';
+  /** Videos with sound (true) or without (false). */
+  hasAudio?: boolean | null;
 }
 
 /**
@@ -105,6 +126,15 @@ export interface AssetFilters {
   tag?: string[];
   duplicates?: 'true';
   collection?: string;
+  camera?: string[];
+  taken_after?: string;
+  taken_before?: string;
+  min_width?: string;
+  min_height?: string;
+  min_duration?: string;
+  max_duration?: string;
+  orientation?: Orientation;
+  has_audio?: 'true' | 'false';
 }
 
 export function assetFilters(params: FilterParams): AssetFilters {
@@ -118,6 +148,18 @@ export function assetFilters(params: FilterParams): AssetFilters {
   if (params.tags && params.tags.length > 0) filters.tag = [...params.tags];
   if (params.duplicates) filters.duplicates = 'true';
   if (typeof params.collection === 'number') filters.collection = String(params.collection);
+  if (params.cameras && params.cameras.length > 0) filters.camera = [...params.cameras];
+  if (params.takenAfter) filters.taken_after = params.takenAfter;
+  if (params.takenBefore) filters.taken_before = params.takenBefore;
+  const numbers = [
+    ['min_width', params.minWidth],
+    ['min_height', params.minHeight],
+    ['min_duration', params.minDuration],
+    ['max_duration', params.maxDuration],
+  ] as const;
+  for (const [name, value] of numbers) if (typeof value === 'number') filters[name] = String(value);
+  if (params.orientation) filters.orientation = params.orientation;
+  if (typeof params.hasAudio === 'boolean') filters.has_audio = params.hasAudio ? 'true' : 'false';
   return filters;
 }
 
@@ -370,7 +412,7 @@ export interface Facets {
   /** The 20 most frequent, the most used first. */
   tag: FacetCount[];
   camera: FacetCount[];
-  /** Of created_at, the newest first. */
+  /** Of captured_at (the year taken, UTC), the newest first. */
   year: FacetCount<number>[];
 }
 

@@ -55,6 +55,29 @@ describe('matchesFilter', () => {
     expect(matchesFilter(tagged, { ...filter, tags: ['beach', 'rome'] })).toBe(false);
     expect(matchesFilter(makeAsset(), { ...filter, tags: ['beach'] })).toBe(false);
   });
+
+  it('compares what processing found as the server does, and an unprocessed asset meets none of it', () => {
+    const filter = { type: '', status: '', q: '', tags: [] } as const;
+    const photo = makeAsset({ media_metadata: { width: 3000, height: 4000, camera: 'Canon EOS R5' }, captured_at: '2024-06-01T12:00:00Z' });
+    const clip = makeAsset({ mime_type: 'video/mp4', media_metadata: { width: 1920, height: 1080, duration: 12.5, has_audio: false } });
+    const unprocessed = makeAsset({ status: 'pending', media_metadata: {} });
+    expect(matchesFilter(photo, { ...filter, cameras: ['canon eos r5'], orientation: 'portrait', minWidth: 3000 })).toBe(true);
+    expect(matchesFilter(photo, { ...filter, cameras: ['Canon'] })).toBe(false);
+    expect(matchesFilter(photo, { ...filter, minHeight: 4001 })).toBe(false);
+    expect(matchesFilter(photo, { ...filter, orientation: 'landscape' })).toBe(false);
+    expect(matchesFilter(photo, { ...filter, hasAudio: false })).toBe(false); // a picture has neither
+    expect(matchesFilter(photo, { ...filter, minDuration: 0 })).toBe(false);
+    expect(matchesFilter(clip, { ...filter, minDuration: 12.5, maxDuration: 12.5, hasAudio: false, orientation: 'landscape' })).toBe(true);
+    expect(matchesFilter(clip, { ...filter, maxDuration: 12 })).toBe(false);
+    expect(matchesFilter(clip, { ...filter, hasAudio: true })).toBe(false);
+    expect(matchesFilter(photo, { ...filter, takenAfter: '2024-01-01T00:00:00Z', takenBefore: '2024-12-31T23:59:59.999999Z' })).toBe(true);
+    expect(matchesFilter(photo, { ...filter, takenAfter: '2025-01-01T00:00:00Z' })).toBe(false);
+    expect(matchesFilter(clip, { ...filter, takenBefore: '2030-01-01T00:00:00Z' })).toBe(false); // no captured_at said
+    for (const media of [{ minWidth: 0 }, { orientation: 'square' as const }, { hasAudio: false }, { cameras: ['x'] }]) {
+      expect(matchesFilter(unprocessed, { ...filter, ...media })).toBe(false);
+    }
+    expect(matchesFilter(unprocessed, { ...filter, minWidth: null, cameras: [], orientation: '', hasAudio: null })).toBe(true);
+  });
 });
 
 describe('placeAsset', () => {

@@ -1,5 +1,5 @@
 /** How live events and fresh fetches change the assets the UI already holds; pure functions. */
-import type { Ordering } from '../contract';
+import type { Ordering, Orientation } from '../contract';
 import type { Asset } from './api';
 import { sameTag } from './libraryQuery';
 import type { AssetChange, ProcessingUpdate } from './websocket';
@@ -59,6 +59,55 @@ export interface LibraryFilter {
   duplicates?: boolean;
   /** Only the assets of this collection (its id). */
   collection?: number | null;
+  /** What processing found, as the server's media filters compare it (assets/api/filters.py). */
+  cameras?: readonly string[];
+  minWidth?: number | null;
+  minHeight?: number | null;
+  minDuration?: number | null;
+  maxDuration?: number | null;
+  orientation?: Orientation | '';
+  hasAudio?: boolean | null;
+  /** Taken at or after / at or before (ISO 8601); '' for no bound. */
+  takenAfter?: string;
+  takenBefore?: string;
+}
+
+function numberOf(value: unknown): number | null {
+  return typeof value === 'number' && Number.isFinite(value) ? value : null;
+}
+
+function orientationOf(width: number | null, height: number | null): Orientation | null {
+  if (width === null || height === null) return null;
+  return width > height ? 'landscape' : height > width ? 'portrait' : 'square';
+}
+
+/**
+ * Whether an asset meets the filters on what processing found (its metadata says: an asset not
+ * processed yet meets none of them), and on when it was taken.
+ */
+export function matchesMediaFilter(asset: Pick<Asset, 'media_metadata' | 'captured_at'>, filter: LibraryFilter): boolean {
+  const metadata = asset.media_metadata;
+  const width = numberOf(metadata.width);
+  const height = numberOf(metadata.height);
+  const duration = numberOf(metadata.duration);
+  const cameras = filter.cameras ?? [];
+  if (cameras.length > 0) {
+    const camera = typeof metadata.camera === 'string' ? metadata.camera.trim().toLowerCase() : '';
+    if (!camera || !cameras.some((wanted) => wanted.toLowerCase() === camera)) return false;
+  }
+  if (typeof filter.minWidth === 'number' && (width === null || width < filter.minWidth)) return false;
+  if (typeof filter.minHeight === 'number' && (height === null || height < filter.minHeight)) return false;
+  if (typeof filter.minDuration === 'number' && (duration === null || duration < filter.minDuration)) return false;
+  if (typeof filter.maxDuration === 'number' && (duration === null || duration > filter.maxDuration)) return false;
+  if (filter.orientation && orientationOf(width, height) !== filter.orientation) return false;
+  if (typeof filter.hasAudio === 'boolean' && metadata.has_audio !== filter.hasAudio) return false;
+  if (filter.takenAfter || filter.takenBefore) {
+    const taken = asset.captured_at ? Date.parse(asset.captured_at) : Number.NaN;
+    if (Number.isNaN(taken)) return false;
+    if (filter.takenAfter && taken < Date.parse(filter.takenAfter)) return false;
+    if (filter.takenBefore && taken > Date.parse(filter.takenBefore)) return false;
+  }
+  return true;
 }
 
 /** Whether an asset's tags hold every tag wanted (compared as the server does, whatever the case). */
@@ -78,6 +127,7 @@ export function matchesFilter(asset: Asset, filter: LibraryFilter): boolean {
   if (filter.duplicates) return false;
   if (!hasAllTags(asset.tags, filter.tags)) return false;
   if (!inCollection(asset, filter.collection)) return false;
+  if (!matchesMediaFilter(asset, filter)) return false;
   const q = filter.q.trim().toLowerCase();
   if (q && !asset.title.toLowerCase().includes(q) && !asset.file_path.toLowerCase().includes(q)) return false;
   return true;

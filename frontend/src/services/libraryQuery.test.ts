@@ -1,5 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_QUERY, applyChange, parseLibraryQuery, sameTag, serializeLibraryQuery, withTag } from './libraryQuery';
+import {
+  DEFAULT_QUERY,
+  applyChange,
+  isFiltered,
+  NO_FILTERS,
+  parseLibraryQuery,
+  rangeYear,
+  sameTag,
+  serializeLibraryQuery,
+  withTag,
+  yearRange,
+} from './libraryQuery';
 
 describe('library query in the URL', () => {
   it('round-trips every field', () => {
@@ -11,6 +22,15 @@ describe('library query in the URL', () => {
       tags: ['beach', 'Sunset & sea'],
       duplicates: true,
       collection: 4,
+      cameras: ['Canon EOS R5', 'Apple iPhone 15 Pro'],
+      takenAfter: '2024-01-01T00:00:00Z',
+      takenBefore: '2024-12-31T23:59:59.999999Z',
+      minWidth: 1920,
+      minHeight: 0,
+      minDuration: 2.5,
+      maxDuration: 600,
+      orientation: 'portrait',
+      hasAudio: false,
       ordering: 'title',
       asset: 12,
     } as const;
@@ -39,6 +59,42 @@ describe('library query in the URL', () => {
   it('orders by the date taken', () => {
     expect(parseLibraryQuery('?ordering=-captured_at').ordering).toBe('-captured_at');
     expect(serializeLibraryQuery({ ...DEFAULT_QUERY, ordering: 'captured_at' })).toBe('?ordering=captured_at');
+  });
+
+  it('keeps the media filters in the URL under the API’s names, and reads malformed values as none', () => {
+    const query = { ...DEFAULT_QUERY, cameras: ['Canon EOS R5'], minWidth: 1920, maxDuration: 30.5, orientation: 'square', hasAudio: true } as const;
+    expect(serializeLibraryQuery(query)).toBe('?camera=Canon+EOS+R5&min_width=1920&max_duration=30.5&orientation=square&has_audio=true');
+    expect(
+      parseLibraryQuery('?min_width=-1&min_height=1.5&min_duration=abc&max_duration=-2&orientation=round&has_audio=yes&camera=%20'),
+    ).toEqual(DEFAULT_QUERY);
+    expect(parseLibraryQuery('?min_width=99999999999').minWidth).toBeNull(); // past the server's ceiling
+    expect(parseLibraryQuery('?min_duration=.5&max_duration=0').minDuration).toBe(0.5);
+    expect(parseLibraryQuery('?max_duration=0').maxDuration).toBe(0);
+    expect(parseLibraryQuery('?has_audio=false').hasAudio).toBe(false);
+    // Each camera once whatever its case, blanks and overlong names dropped.
+    expect(parseLibraryQuery(`?camera=Canon+EOS+R5&camera=canon+eos+r5&camera=${'x'.repeat(121)}&camera=+DJI+`).cameras).toEqual([
+      'Canon EOS R5',
+      'DJI',
+    ]);
+  });
+
+  it('keeps the time taken as taken_after / taken_before, a year as its UTC bounds', () => {
+    const in2024 = { ...DEFAULT_QUERY, ...yearRange(2024) };
+    expect(serializeLibraryQuery(in2024)).toBe('?taken_after=2024-01-01T00%3A00%3A00Z&taken_before=2024-12-31T23%3A59%3A59.999999Z');
+    expect(parseLibraryQuery(serializeLibraryQuery(in2024))).toEqual(in2024);
+    expect(rangeYear(in2024)).toBe(2024);
+    expect(rangeYear({ takenAfter: '2024-01-01T00:00:00Z', takenBefore: '' })).toBeNull();
+    expect(parseLibraryQuery('?taken_after=yesterday&taken_before=2024-13-45T00:00:00Z')).toEqual(DEFAULT_QUERY);
+    expect(parseLibraryQuery('?taken_after=2024-05-01T10:00:00%2B02:00').takenAfter).toBe('2024-05-01T10:00:00+02:00');
+  });
+
+  it('counts the media filters and the time taken as filters, and clears them with the rest', () => {
+    expect(isFiltered({ ...DEFAULT_QUERY, orientation: 'portrait' })).toBe(true);
+    expect(isFiltered({ ...DEFAULT_QUERY, hasAudio: false })).toBe(true);
+    expect(isFiltered({ ...DEFAULT_QUERY, minDuration: 0 })).toBe(true);
+    expect(isFiltered({ ...DEFAULT_QUERY, ...yearRange(2020) })).toBe(true);
+    const filtered = { ...DEFAULT_QUERY, cameras: ['x'], minWidth: 5, ...yearRange(2020) };
+    expect(isFiltered({ ...filtered, ...NO_FILTERS })).toBe(false);
   });
 
   it('writes nothing for the defaults', () => {

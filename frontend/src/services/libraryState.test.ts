@@ -2,24 +2,18 @@ import { describe, expect, it } from 'vitest';
 import { makeAsset } from '../test/fakes';
 import type { Asset, ListMeta } from './api';
 import type { AssetChange } from './websocket';
+import { DEFAULT_QUERY } from './libraryQuery';
 import {
   initialLibraryState,
   libraryReducer,
+  listQueryOf,
   requestKey,
   type LibraryAction,
   type LibraryState,
   type ListQuery,
 } from './libraryState';
 
-const newestFirst: ListQuery = {
-  type: '',
-  status: '',
-  q: '',
-  tags: [],
-  duplicates: false,
-  collection: null,
-  ordering: '-created_at',
-};
+const newestFirst: ListQuery = listQueryOf(DEFAULT_QUERY);
 
 function meta(total: number, nextCursor: string | null = null, page: number | null = 1): ListMeta {
   return { page, page_size: 20, total, pages: Math.max(1, Math.ceil(total / 20)), total_estimated: false, next_cursor: nextCursor };
@@ -497,5 +491,32 @@ describe('libraryReducer: changes made in other tabs', () => {
     const processing = run(state, { type: 'processingUpdate', update: { asset_id: 9, progress: 50, status: 'processing' } });
     expect(processing.stale).toBe(false);
     expect(run(processing, { type: 'processingUpdate', update: { asset_id: 9, progress: 100, status: 'ready' } }).stale).toBe(true);
+  });
+
+  it('leaves a new asset out of a filter on what processing finds, and asks again once it is processed', () => {
+    const portrait: ListQuery = { ...newestFirst, orientation: 'portrait', cameras: ['Canon EOS R5'] };
+    const state = run(listed([older], portrait, 1), { type: 'created', id: 9, asset: imported(9) });
+    // Not processed: no size, no camera, so not here, and nothing to ask the server yet.
+    expect(ids(state)).toEqual([1]);
+    expect(state.stale).toBe(false);
+    const processing = run(state, { type: 'processingUpdate', update: { asset_id: 9, progress: 50, status: 'processing' } });
+    expect(processing.stale).toBe(false);
+    const done = run(processing, { type: 'processingUpdate', update: { asset_id: 9, progress: 100, status: 'ready' } });
+    expect(done.stale).toBe(true);
+    expect(done.unknown.has(9)).toBe(true);
+  });
+
+  it('asks again about an asset once processed when the list is filtered by the time taken', () => {
+    const in2024: ListQuery = { ...newestFirst, takenAfter: '2024-01-01T00:00:00Z', takenBefore: '2024-12-31T23:59:59.999999Z' };
+    const state = run(listed([older], in2024, 1), { type: 'created', id: 9, asset: imported(9) });
+    expect(ids(state)).toEqual([1]);
+    expect(run(state, { type: 'processingUpdate', update: { asset_id: 9, progress: 100, status: 'ready' } }).stale).toBe(true);
+  });
+
+  it('lists again from the start when a media filter changes', () => {
+    const wide: ListQuery = { ...newestFirst, minWidth: 1920 };
+    expect(requestKey(wide, 0)).not.toBe(requestKey({ ...wide, minWidth: 1921 }, 0));
+    expect(requestKey(wide, 0)).not.toBe(requestKey({ ...wide, cameras: ['x'] }, 0));
+    expect(requestKey({ ...wide, cameras: ['x'] }, 0)).toBe(requestKey({ ...wide, cameras: ['x'] }, 0));
   });
 });

@@ -12,11 +12,30 @@
  */
 import type { Asset, ListMeta, ListResponse } from './api';
 import { applyAssetChange, applyProcessingUpdate, hasAllTags, inCollection, matchesFilter, needsRefetch, placeAsset } from './assetUpdates';
-import type { LibraryQuery } from './libraryQuery';
+import { hasMediaFilter, type LibraryQuery } from './libraryQuery';
 import type { AssetChange, ProcessingUpdate } from './websocket';
 
-/** The part of the library's place that decides which assets are listed, and in what order. */
-export type ListQuery = Pick<LibraryQuery, 'type' | 'status' | 'q' | 'tags' | 'duplicates' | 'collection' | 'ordering'>;
+/** The parts of the library's place that decide which assets are listed, and in what order. */
+export const LIST_KEYS = [
+  'type',
+  'status',
+  'q',
+  'tags',
+  'duplicates',
+  'collection',
+  'cameras',
+  'takenAfter',
+  'takenBefore',
+  'minWidth',
+  'minHeight',
+  'minDuration',
+  'maxDuration',
+  'orientation',
+  'hasAudio',
+  'ordering',
+] as const satisfies readonly (keyof LibraryQuery)[];
+
+export type ListQuery = Pick<LibraryQuery, (typeof LIST_KEYS)[number]>;
 
 /** A next page being read: its cursor, and the list it continues (a cursor is only valid there). */
 export interface MoreRequest {
@@ -88,25 +107,21 @@ export type LibraryAction =
 
 /** Names one first-page request: the list's query and the reload generation. */
 export function requestKey(query: ListQuery, generation: number): string {
-  return JSON.stringify([query.type, query.status, query.q, query.tags, query.duplicates, query.collection, query.ordering, generation]);
+  return JSON.stringify([...LIST_KEYS.map((key) => query[key]), generation]);
 }
 
-function listQueryOf(query: ListQuery): ListQuery {
-  const { type, status, q, tags, duplicates, collection, ordering } = query;
-  return { type, status, q, tags, duplicates, collection, ordering };
+/** The list's query alone (the place holds more: the view, the asset open). */
+export function listQueryOf(query: ListQuery): ListQuery {
+  return Object.fromEntries(LIST_KEYS.map((key) => [key, query[key]])) as unknown as ListQuery;
 }
 
 function sameList(a: ListQuery, b: ListQuery): boolean {
-  return (
-    a.type === b.type &&
-    a.status === b.status &&
-    a.q === b.q &&
-    a.tags.length === b.tags.length &&
-    a.tags.every((tag, index) => tag === b.tags[index]) &&
-    a.duplicates === b.duplicates &&
-    a.collection === b.collection &&
-    a.ordering === b.ordering
-  );
+  return requestKey(a, 0) === requestKey(b, 0);
+}
+
+/** Filters on what processing finds (the camera, the size, when taken...): a new asset meets them only once processed. */
+function decidedByProcessing(query: ListQuery): boolean {
+  return hasMediaFilter(query) || query.takenAfter !== '' || query.takenBefore !== '';
 }
 
 export function initialLibraryState(query: ListQuery): LibraryState {
@@ -291,8 +306,11 @@ function applyUpdate(state: LibraryState, update: ProcessingUpdate): LibraryStat
   if (!current) {
     if (state.gone.has(id)) return state;
     if (state.elsewhere.has(id)) {
-      // Left out for its status, it may have just taken the one listed.
-      const nowListed = state.listed.status !== '' && update.status === state.listed.status;
+      // Left out for its status, it may have just taken the one listed; left out for what
+      // processing finds (its camera, size, date taken), it may match now that it is done.
+      const nowListed =
+        (state.listed.status !== '' && update.status === state.listed.status) ||
+        (update.status === 'ready' && decidedByProcessing(state.listed));
       return nowListed ? markUnknown({ ...state, elsewhere: without(state.elsewhere, id) }, id) : state;
     }
     // Never one fetch per asset (a large import is thousands of these): the first page, once per batch window.
