@@ -27,6 +27,7 @@ from assets.realtime.protocol import (
     ASSET_UPDATE,
     GROUP,
     IMPORT_UPDATE,
+    LAYER_BATCH_TYPE,
     LAYER_MESSAGE_TYPE,
     PROCESSING_UPDATE,
     event_message,
@@ -40,6 +41,8 @@ BROADCAST_TIMEOUT = 2.0
 # The most events numbered by one script call (and handed over in one broadcast): a bulk
 # import of 100,000 files announces them in rounds of this many.
 PUBLISH_BATCH = 500
+# The most events one channel-layer message carries (a few hundred bytes each).
+BROADCAST_BATCH = 100
 
 
 def seq_key() -> str:
@@ -238,7 +241,7 @@ def _publish_batch(events: Sequence[Event]) -> list[int | None]:
     try:
         _broadcast(
             [
-                {"type": LAYER_MESSAGE_TYPE, "seq": seq, "kind": kind, "data": data}
+                {"seq": seq, "kind": kind, "data": data}
                 for seq, kind, data in zip(seqs, kinds, payloads, strict=True)
             ]
         )
@@ -273,19 +276,32 @@ def _loop() -> asyncio.AbstractEventLoop:
         return _broadcast_loop.loop
 
 
+def layer_messages(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The channel-layer messages for events in seq order: one alone as before, several in
+    messages of up to BROADCAST_BATCH (a group_send costs a Redis round trip: 500 single
+    sends took 2 s, which a bulk tag of 10,000 assets paid 20 times)."""
+    if len(events) == 1:
+        return [{"type": LAYER_MESSAGE_TYPE, **events[0]}]
+    return [
+        {"type": LAYER_BATCH_TYPE, "events": events[start : start + BROADCAST_BATCH]}
+        for start in range(0, len(events), BROADCAST_BATCH)
+    ]
+
+
 def _broadcast(events: list[dict[str, Any]]) -> None:
-    """Sends the events to the update group one after another (in seq order), each within
+    """Sends the events to the update group in seq order, each message within
     BROADCAST_TIMEOUT; the first that fails stops the rest (they are in the stream)."""
     layer = get_channel_layer()
     if layer is None:
         return
+    messages = layer_messages(events)
 
     async def send_in_order() -> None:
-        for event in events:
-            await asyncio.wait_for(layer.group_send(GROUP, event), BROADCAST_TIMEOUT)
+        for message in messages:
+            await asyncio.wait_for(layer.group_send(GROUP, message), BROADCAST_TIMEOUT)
 
     future = asyncio.run_coroutine_threadsafe(send_in_order(), _loop())
-    future.result(timeout=BROADCAST_TIMEOUT * len(events))
+    future.result(timeout=BROADCAST_TIMEOUT * len(messages))
 
 
 def updates_after(last_seq: int, *, limit: int = 10_000) -> tuple[list[dict[str, Any]], bool]:

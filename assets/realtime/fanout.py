@@ -19,6 +19,7 @@ from channels.layers import get_channel_layer
 
 from assets.realtime.protocol import (
     GROUP,
+    LAYER_BATCH_TYPE,
     LAYER_MESSAGE_TYPE,
     PROCESSING_UPDATE,
     encode,
@@ -97,17 +98,25 @@ class ProcessFanout:
                 with contextlib.suppress(Exception):
                     await layer.group_add(GROUP, channel)
                     refreshed = time.monotonic()
-            if message is None or message.get("type") != LAYER_MESSAGE_TYPE:
+            if message is None:
                 continue
-            seq = int(message["seq"])
-            # A message without a kind comes from a server older than asset events.
-            kind = str(message.get("kind", PROCESSING_UPDATE))
-            text = encode(event_message(kind, seq, message["data"]))
-            for subscriber in list(self.subscribers):
-                try:
-                    await subscriber.offer(seq, text)
-                except Exception:  # one broken socket must not stop the others' updates
-                    logger.exception("delivering update %s failed", seq)
+            if message.get("type") == LAYER_MESSAGE_TYPE:
+                await self._deliver(message)
+            elif message.get("type") == LAYER_BATCH_TYPE:
+                for event in message.get("events", []):
+                    await self._deliver(event)
+
+    async def _deliver(self, event: dict[str, Any]) -> None:
+        """One event, encoded once, offered to every local connection in turn."""
+        seq = int(event["seq"])
+        # A message without a kind comes from a server older than asset events.
+        kind = str(event.get("kind", PROCESSING_UPDATE))
+        text = encode(event_message(kind, seq, event["data"]))
+        for subscriber in list(self.subscribers):
+            try:
+                await subscriber.offer(seq, text)
+            except Exception:  # one broken socket must not stop the others' updates
+                logger.exception("delivering update %s failed", seq)
 
 
 def _raise_if_cancelled() -> None:

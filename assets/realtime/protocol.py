@@ -22,6 +22,9 @@ CLOSE_UNAVAILABLE = 4011  # 4000 + 1011 "try again later", for the same reason
 
 GROUP = "processing"  # the channel-layer group every server process's fan-out joins
 LAYER_MESSAGE_TYPE = "processing.update"  # the channel-layer message carrying one event
+# The channel-layer message carrying several events in seq order ("events": [{seq, kind,
+# data}]): one group_send for a round of a bulk change instead of one per event.
+LAYER_BATCH_TYPE = "processing.updates"
 
 # The numbered, retained, resumable messages (one seq counter for all of them):
 PROCESSING_UPDATE = "processing_update"  # an asset's processing moved on

@@ -236,7 +236,13 @@ def test_announcing_a_bulk_registration_costs_no_query_per_asset(
             CaptureQueriesContext(connection) as counted,
         ):
             services.register_many(files, enqueue=False)
-        return len(counted.captured_queries)
+        # SQLite caps the parameters of one statement, so Django splits a bulk INSERT of
+        # many rows into several: that is the database's batching, not a query per asset.
+        inserts = sum(
+            q["sql"].startswith('INSERT INTO "assets_asset"') for q in counted.captured_queries
+        )
+        assert inserts <= 3, "one INSERT per asset"
+        return len(counted.captured_queries) - inserts
 
     assert register([f"few/{n}.jpg" for n in range(2)]) == register(
         [f"many/{n}.jpg" for n in range(40)]

@@ -102,3 +102,57 @@ def test_a_cancel_that_arrives_with_a_message_still_ends_the_subscription() -> N
     with ThreadPoolExecutor(1) as pool:
         receives = pool.submit(asyncio.run, scenario()).result(timeout=10)
     assert receives == 1, "the subscription went on receiving after it was cancelled"
+
+
+class ScriptedLayer(QuietLayer):
+    """A layer whose receive returns the given messages in turn, then waits for ever."""
+
+    def __init__(self, messages: list[dict[str, Any]]) -> None:
+        super().__init__()
+        self.messages = list(messages)
+
+    async def receive(self, channel: str) -> Any:
+        if self.messages:
+            return self.messages.pop(0)
+        await asyncio.sleep(3600)
+
+
+class Recorder:
+    def __init__(self) -> None:
+        self.offered: list[tuple[int, str]] = []
+
+    async def offer(self, seq: int, text: str) -> None:
+        self.offered.append((seq, text))
+
+
+def test_a_round_of_events_is_one_layer_message_delivered_in_order() -> None:
+    """A bulk change's events cross the channel layer BROADCAST_BATCH to a message (one Redis
+    round trip each, not one per event) and reach each connection one by one, in seq order,
+    as single ones do."""
+    from assets.realtime import events
+
+    round_ = [{"seq": n, "kind": "asset_update", "data": {"asset_id": n}} for n in range(1, 251)]
+    messages = events.layer_messages(round_)
+    assert [len(m["events"]) for m in messages] == [100, 100, 50]
+    single = events.layer_messages([round_[0]])
+    assert single == [{"type": "processing.update", **round_[0]}]
+    layer = ScriptedLayer([*messages, *events.layer_messages([{**round_[0], "seq": 251}])])
+    sink = Recorder()
+
+    async def scenario() -> None:
+        subscription = fanout.ProcessFanout()
+        with mock.patch.object(fanout, "get_channel_layer", return_value=layer):
+            await subscription.join(sink)
+            for _ in range(100):
+                if len(sink.offered) == 251:
+                    break
+                await asyncio.sleep(0.01)
+        assert subscription._task is not None and subscription._membership is not None
+        for task in (subscription._task, subscription._membership):
+            task.cancel()
+        await asyncio.gather(subscription._task, subscription._membership, return_exceptions=True)
+
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, scenario()).result(timeout=10)
+    assert [seq for seq, _ in sink.offered] == list(range(1, 252))
+    assert sink.offered[0][1] == '{"type":"asset_update","seq":1,"data":{"asset_id":1}}'
