@@ -95,6 +95,11 @@ class MediaRangeFilter(django_filters.NumberFilter):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, min_value=0, **kwargs)
 
+    def get_max_validator(self) -> None:
+        """None: django-filter's own ceiling (1e50, a guard for decimals) is not in the
+        schema; pixels state theirs, and any finite number of seconds compares fine."""
+        return None
+
     def filter(self, qs: QuerySet[Any], value: Any) -> QuerySet[Any]:
         if value in EMPTY_VALUES:
             return qs
@@ -148,7 +153,13 @@ class TextListField(forms.Field):
         return [v for v in cleaned if v]
 
 
-@extend_schema_field({"type": "array", "items": {"type": "string", "pattern": "^[^\\u0000]*$"}})
+@extend_schema_field(
+    {
+        "type": "array",
+        "maxItems": 100,  # MAX_CAMERAS
+        "items": {"type": "string", "pattern": "^[^\\u0000]*$"},
+    }
+)
 class RepeatedTextFilter(django_filters.Filter):
     """Free text that may be repeated; the filter's method gets all the values."""
 
