@@ -44,7 +44,7 @@ class AssetAdmin(admin.ModelAdmin):
                     "created_at",
                     "captured_at",
                     "tag_list",
-                    "collection_names",
+                    "collection_list",
                 ]
             },
         ),
@@ -115,7 +115,7 @@ class AssetAdmin(admin.ModelAdmin):
         return ", ".join(asset.tag_list) or "-"
 
     @admin.display(description="Collections")
-    def collection_names(self, asset: Asset) -> str:
+    def collection_list(self, asset: Asset) -> str:
         return (
             ", ".join(c["name"] for c in selectors.collections_of([asset.pk]).get(asset.pk, []))
             or "-"

@@ -16,7 +16,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from assets import services
-from assets.library import collections, tags
+from assets.library import collections, rows, tags
 from assets.models import Asset, Tag, tag_key
 from assets.realtime.asset_events import announce_changed_many
 from mam.errors import NotFound
@@ -72,9 +72,9 @@ def tagger(names: Any, *, add: bool) -> Callable[[list[int]], list[int]]:
     def apply(batch: list[int]) -> list[int]:
         if not by_key:
             return []
-        rows = list(Asset.objects.select_for_update().filter(pk__in=batch).only("id", "tag_names"))
+        locked = Asset.objects.select_for_update().filter(pk__in=batch).only("id", "tag_names")
         changed: list[Asset] = []
-        for asset in rows:
+        for asset in locked:
             names = {tag_key(n): n for n in asset.tag_list}
             if add:
                 merged = {**names, **{k: t.name for k, t in by_key.items() if k not in names}}
@@ -93,10 +93,9 @@ def tagger(names: Any, *, add: bool) -> Callable[[list[int]], list[int]]:
             )
         else:
             link.objects.filter(asset_id__in=ids, tag_id__in=tag_ids).delete()
-        now = timezone.now()
-        for asset in changed:
-            asset.updated_at = now
-        Asset.objects.bulk_update(changed, ["tag_names", "updated_at"])
+        rows.update_each(
+            "tag_names", {a.pk: a.tag_names for a in changed}, updated_at=timezone.now()
+        )
         announce_changed_many({a.pk: {"tags": a.tag_list} for a in changed})
         return ids
 

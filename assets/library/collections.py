@@ -11,6 +11,7 @@ from django.db import transaction
 from django.db.models import Count, OuterRef, QuerySet, Subquery
 
 from assets import selectors
+from assets.library import rows
 from assets.models import Asset, Collection, CollectionMembership
 from assets.realtime.asset_events import announce_changed_many
 from mam.errors import InvalidInput, NotFound
@@ -18,10 +19,6 @@ from mam.errors import InvalidInput, NotFound
 MAX_NAME_CHARS = 120
 MAX_DESCRIPTION_CHARS = 2000
 _SPACES = re.compile(r"\s+")
-
-
-# Assets whose collection_names one UPDATE writes.
-NAMES_BATCH = 1000
 
 
 def listed() -> QuerySet[Collection]:
@@ -144,13 +141,7 @@ def _announce(asset_ids: Sequence[int]) -> None:
     """Each asset's collections as they are now (after this change): their names written to
     `collection_names`, which search reads, and announced as `asset_update`."""
     now = selectors.collections_of(asset_ids)
-    for start in range(0, len(asset_ids), NAMES_BATCH):
-        batch = asset_ids[start : start + NAMES_BATCH]
-        Asset.objects.bulk_update(
-            [
-                Asset(pk=i, collection_names="\n".join(c["name"] for c in now.get(i, [])))
-                for i in batch
-            ],
-            ["collection_names"],
-        )
+    rows.update_each(
+        "collection_names", {i: "\n".join(c["name"] for c in now.get(i, [])) for i in asset_ids}
+    )
     announce_changed_many({i: {"collections": now.get(i, [])} for i in asset_ids})
