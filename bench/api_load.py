@@ -159,6 +159,13 @@ def asset_values(index: int, seed: int, query_word: str) -> dict[str, Any]:
     elif status == "ready":
         done = values["processing_started_at"] + timedelta(seconds=rng.uniform(0.2, 90))
         width, height = rng.choice(((1920, 1080), (3840, 2160), (1280, 720), (4032, 3024)))
+        # Portrait and square pictures from a generator of their own: the rows drawn above
+        # and below stay what they were before the orientation filter.
+        shape = random.Random(f"{seed}-{index}-shape").random()
+        if shape < 0.05:
+            width = height
+        elif shape < 0.3:
+            width, height = height, width
         metadata: dict[str, Any] = {"width": width, "height": height}
         if media_type == "video":
             metadata.update(
@@ -208,9 +215,17 @@ def run_seed(args: argparse.Namespace) -> None:
         if isinstance(f, models.DateTimeField):
             f.auto_now = f.auto_now_add = False
 
+    columns_of: Callable[[dict[str, Any]], dict[str, Any]] | None
+    try:
+        from assets.library.media_columns import media_columns as columns_of
+    except ImportError:  # a tree from before the list filtered on them
+        columns_of = None
+
     def rows(first: int, last: int) -> Iterator[Asset]:
         for index in range(first, last):
             values = asset_values(index, args.seed, args.query)
+            if columns_of is not None:  # what the worker copies out of the metadata
+                values.update(columns_of(values["media_metadata"]))
             asset = Asset(**values)
             for f in fields:  # a field the seed does not know (added since): its default
                 unset = getattr(asset, f.attname) is None and not f.null

@@ -1,6 +1,7 @@
 """Search benchmark (issue 12): the list's `q` (one word, two words, accented, common, a
-one-letter prefix, none found, with a filter, with an ordering, its second page by cursor)
-and each filter, at 100,000 assets on SQLite and on PostgreSQL, against the plain list as the
+one-letter prefix, none found, with a filter, with an ordering, its second page by cursor),
+each filter (the media ones too: camera, sizes, durations, orientation, sound) and the facets,
+at 100,000 assets on SQLite and on PostgreSQL, against the plain list as the
 baseline in the same run.
 
 For each database it makes a private one (SQLite in a temporary directory, or a PostgreSQL
@@ -39,9 +40,12 @@ import api_load  # noqa: E402  (the seed and the private database are shared)
 
 API = "/api/v1/assets"
 TARGET_P99_MS = 100.0
+# A scenario with this parameter asks for the facets of its other parameters, not the list.
+FACETS = "<facets>"
+CAMERAS = ["canon eos r5", "dji mavic 3"]
 
 
-def scenarios(query: str) -> list[tuple[str, dict[str, str]]]:
+def scenarios(query: str) -> list[tuple[str, dict[str, Any]]]:
     accented = query.replace("i", "í").replace("o", "ö").replace("e", "é").capitalize()
     return [
         ("list (baseline)", {}),
@@ -61,6 +65,26 @@ def scenarios(query: str) -> list[tuple[str, dict[str, str]]]:
         ("status=failed", {"status": "failed"}),
         ("mime_type=video/mp4", {"mime_type": "video/mp4"}),
         ("created_after=2026-10-01", {"created_after": "2026-10-01T00:00:00Z"}),
+        ("camera=Canon EOS R5", {"camera": "Canon EOS R5"}),
+        ("camera=canon eos r5&camera=dji mavic 3 (any case, either)", {"camera": CAMERAS}),
+        ("min_width=3000", {"min_width": "3000"}),
+        ("min_height=2000", {"min_height": "2000"}),
+        ("orientation=landscape", {"orientation": "landscape"}),
+        ("orientation=portrait", {"orientation": "portrait"}),
+        ("orientation=square (~4%)", {"orientation": "square"}),
+        ("min_duration=3000 (long videos)", {"min_duration": "3000"}),
+        ("max_duration=30 (short videos)", {"max_duration": "30"}),
+        ("has_audio=true", {"has_audio": "true"}),
+        ("has_audio=false&type=video", {"has_audio": "false", "type": "video"}),
+        (
+            "camera=iPhone 15 Pro&orientation=portrait&ordering=-captured_at",
+            {"camera": "iPhone 15 Pro", "orientation": "portrait", "ordering": "-captured_at"},
+        ),
+        ("q=sunset&min_width=3000", {"q": "sunset", "min_width": "3000"}),
+        ("min_width=3000, second page (cursor)", {"min_width": "3000", "cursor": "<next_cursor>"}),
+        ("facets", {FACETS: ""}),
+        ("facets camera=Canon EOS R5", {FACETS: "", "camera": "Canon EOS R5"}),
+        ("facets orientation=portrait", {FACETS: "", "orientation": "portrait"}),
     ]
 
 
@@ -86,7 +110,9 @@ def run_measure(args: argparse.Namespace) -> None:
         if params.get("cursor") == "<next_cursor>":
             first = client.get(API, {k: v for k, v in params.items() if k != "cursor"}).json()
             params = {**params, "cursor": first["meta"]["next_cursor"] or ""}
-        url = f"{API}?{urlencode(params)}" if params else API
+        path = f"{API}/facets" if FACETS in params else API
+        params = {k: v for k, v in params.items() if k != FACETS}
+        url = f"{path}?{urlencode(params, doseq=True)}" if params else path
         body: dict[str, Any] = {}
         for _ in range(args.warmup):
             client.get(url)
@@ -99,12 +125,13 @@ def run_measure(args: argparse.Namespace) -> None:
                 raise SystemExit(f"{url}: {response.status_code} {response.content[:300]!r}")
             body = response.json()
         latencies.sort()
+        meta = body.get("meta") or {"total": body["total"], "total_estimated": False}
         results.append(
             {
                 "name": name,
                 "url": url,
-                "total": body["meta"]["total"],
-                "estimated": body["meta"]["total_estimated"],
+                "total": meta["total"],
+                "estimated": meta["total_estimated"],
                 "p50": statistics.median(latencies),
                 "p99": latencies[min(len(latencies) - 1, round(0.99 * (len(latencies) - 1)))],
                 "max": latencies[-1],
