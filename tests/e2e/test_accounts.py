@@ -98,7 +98,9 @@ def test_a_viewer_sees_the_library_live_but_no_control_to_change_it(
     header = page.locator("header")
     expect(header.locator(".account__who")).to_contain_text("viewer")
     nav = header.get_by_role("navigation", name="Main")
-    expect(nav.get_by_role("link")).to_have_text(["Library", "Collections", "API tokens"])
+    expect(nav.get_by_role("link")).to_have_text(
+        ["Library", "Collections", "Duplicates", "API tokens"]
+    )
     item = card(page, "Look only")
     expect_thumbnail_loaded(item)
     expect(page.get_by_role("button", name="Add media")).to_have_count(0)
