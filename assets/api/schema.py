@@ -8,7 +8,7 @@ from typing import Any
 # The list's filters treat an empty value as "no filter" (django-filter's convention, and
 # what a form with an empty field sends).
 LIST_PATH = "/api/v1/assets/"
-FILTERED_PATHS = (LIST_PATH, "/api/v1/assets/facets/")
+FILTERED_PATHS = (LIST_PATH, "/api/v1/assets/facets/", "/api/v1/assets/timeline/")
 
 
 def describe_what_drf_spectacular_cannot(
@@ -22,7 +22,7 @@ def describe_what_drf_spectacular_cannot(
     # An empty file_path is refused (400, by the path checks, whose message says why).
     if "RegisterAssetRequest" in schemas:
         schemas["RegisterAssetRequest"]["properties"]["file_path"]["minLength"] = 1
-    # The list and its facets take the same filters: an empty value is no filter.
+    # The list, its facets and its timeline take the same filters: empty is no filter.
     filtered = [result.get("paths", {}).get(p, {}).get("get", {}) for p in FILTERED_PATHS]
     for parameter in [p for operation in filtered for p in operation.get("parameters", [])]:
         if parameter.get("in") == "query" and parameter["name"] not in {"page", "page_size"}:

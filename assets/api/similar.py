@@ -128,6 +128,14 @@ class DuplicateGroupsView(APIView):
             raise InvalidInput("kind must be exact or similar", kind=kind)
         page = _page(request.query_params.get("page"))
         start = (page - 1) * GROUPS_PER_PAGE
+        raw = request.query_params.get("max_distance") or ""
+        if raw and (
+            not raw.isascii() or not raw.isdigit() or int(raw) > similar.MAX_GROUP_DISTANCE
+        ):
+            raise InvalidInput(
+                f"max_distance must be a whole number from 0 to {similar.MAX_GROUP_DISTANCE}",
+                max_distance=raw,
+            )
         if kind == "exact":
             groups = duplicates.exact_groups()
             total = groups.count()
@@ -137,14 +145,6 @@ class DuplicateGroupsView(APIView):
                 members[asset.checksum].append(asset)
             shown = list(members.values())
         else:
-            raw = request.query_params.get("max_distance") or ""
-            if raw and (
-                not raw.isascii() or not raw.isdigit() or int(raw) > similar.MAX_GROUP_DISTANCE
-            ):
-                raise InvalidInput(
-                    f"max_distance must be a whole number from 0 to {similar.MAX_GROUP_DISTANCE}",
-                    max_distance=raw,
-                )
             distance = int(raw) if raw else similar.DEFAULT_GROUP_DISTANCE
             all_groups = similar.cached_similar_groups(distance)
             total = len(all_groups)

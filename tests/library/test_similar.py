@@ -174,6 +174,7 @@ def test_similar_groups_find_every_pair_within_the_distance_like_brute_force() -
             {"kind": "similar", "max_distance": "9"},
             "max_distance must be a whole number from 0 to 8",
         ),
+        ({"max_distance": "-1"}, "max_distance must be a whole number from 0 to 8"),
     ],
 )
 def test_bad_duplicate_queries_are_refused(
