@@ -2,16 +2,21 @@
  * The library's cards as a grid whose rows are virtualized against the window's scroll: only the
  * rows on screen, and a few either side, are in the DOM however many thousand assets are loaded.
  * Padding above and below stands in for the rows left out, so the scrollbar keeps its size.
- * Rendering rows near the end of what is loaded asks for the next page.
+ * Rendering rows near the end of what is loaded asks for the next page. Sorted by date taken, a
+ * month's heading (a real h3, a line of its own) goes before its first card, computed from the
+ * cards loaded, in UTC as the timeline counts.
  */
 import { measureElement, useWindowVirtualizer, type VirtualItem, type Virtualizer } from '@tanstack/react-virtual';
-import { useEffect, useLayoutEffect, useRef, useState, type RefObject } from 'react';
+import { useEffect, useLayoutEffect, useMemo, useRef, useState, type RefObject } from 'react';
 import type { Asset } from '../services/api';
 import { isEmpty, isSelected, type Selection } from '../services/selection';
+import { gridRows, monthLabel } from '../services/timeline';
 import { AssetCard } from './AssetCard';
 
 /** A card's height before it is measured (a thumbnail, three lines, a progress bar). */
 export const ESTIMATED_ROW_PX = 300;
+/** A month heading's line before it is measured. */
+const ESTIMATED_HEADING_PX = 48;
 /** Rows rendered beyond the screen's edges, so a quick scroll does not show blank space. */
 const OVERSCAN_ROWS = 3;
 /** The next page is asked for when the last row rendered is this close to the last row loaded. */
@@ -82,15 +87,19 @@ interface LibraryGridProps {
   selection?: Selection;
   /** A card's checkbox was clicked (`range`: shift held). Without it (viewers) cards have no checkbox. */
   onSelect?: (id: number, range: boolean) => void;
+  /** Put a heading before each month taken (the list is sorted by date taken). */
+  groupByMonth?: boolean;
 }
 
-export function LibraryGrid({ items, onOpen, onFilterTag, onNearEnd, selection, onSelect }: LibraryGridProps) {
+export function LibraryGrid({ items, onOpen, onFilterTag, onNearEnd, selection, onSelect, groupByMonth = false }: LibraryGridProps) {
   const listRef = useRef<HTMLUListElement>(null);
   const { columns, rowGap, top } = useGridLayout(listRef);
-  const rowCount = Math.ceil(items.length / columns);
+  const lines = useMemo(() => gridRows(items, columns, groupByMonth), [items, columns, groupByMonth]);
+  const rowCount = lines.length;
   const virtualizer = useWindowVirtualizer({
     count: rowCount,
-    estimateSize: () => ESTIMATED_ROW_PX,
+    estimateSize: (index) => (lines[index]?.kind === 'month' ? ESTIMATED_HEADING_PX : ESTIMATED_ROW_PX),
+    getItemKey: (index) => lines[index]?.key ?? index,
     overscan: OVERSCAN_ROWS,
     gap: rowGap,
     scrollMargin: top,
@@ -127,9 +136,18 @@ export function LibraryGrid({ items, onOpen, onFilterTag, onNearEnd, selection, 
       aria-label="Assets"
       style={{ paddingTop: above, paddingBottom: below }}
     >
-      {rows.flatMap((row) =>
-        items
-          .slice(row.index * columns, (row.index + 1) * columns)
+      {rows.flatMap((row) => {
+        const line = lines[row.index];
+        if (!line) return [];
+        if (line.kind === 'month') {
+          return [
+            <li key={line.key} className="grid__month" ref={virtualizer.measureElement} data-index={row.index}>
+              <h3>{monthLabel(line.month)}</h3>
+            </li>,
+          ];
+        }
+        return items
+          .slice(line.start, line.end)
           .map((asset, column) =>
             column === 0 ? (
               <AssetCard
@@ -144,8 +162,8 @@ export function LibraryGrid({ items, onOpen, onFilterTag, onNearEnd, selection, 
             ) : (
               <AssetCard key={asset.id} asset={asset} onOpen={onOpen} onFilterTag={onFilterTag} {...selectProps(asset)} />
             ),
-          ),
-      )}
+          );
+      })}
     </ul>
   );
 }

@@ -8,10 +8,12 @@ import type { HistoryMode } from '../hooks/useLibraryQuery';
 import { useAssetLibrary } from '../hooks/useAssetLibrary';
 import { useCollection } from '../hooks/useCollection';
 import { useFacets } from '../hooks/useFacets';
+import { useTimeline } from '../hooks/useTimeline';
 import { assetFilters, type AssetFilters, type BulkAction, type BulkResult } from '../services/api';
 import { bulkResultText, type BulkSubject } from '../services/bulkActions';
 import { isFiltered, NO_FILTERS, withTag, type LibraryQuery } from '../services/libraryQuery';
 import { isEmpty, NO_SELECTION, selectionReducer } from '../services/selection';
+import { isDateOrdering, jumpedMonth } from '../services/timeline';
 import type { UploadQueue } from '../services/uploadQueue';
 import type { LiveConnection } from '../services/websocket';
 import { AddMediaPanel } from './AddMediaPanel';
@@ -62,6 +64,17 @@ export function LibraryPage({ query, updateQuery, connection, canEdit, uploads }
   const filters = useMemo(() => JSON.parse(filterKey) as AssetFilters, [filterKey]);
   const [facetsVersion, setFacetsVersion] = useState(0);
   const facets = useFacets(filters, facetsVersion);
+  // The scrubber's months: a jump to one is where the list starts, not a narrower library, so
+  // they are counted without it (every month stays there to jump to).
+  const timelineKey = JSON.stringify(
+    jumpedMonth(query) === null ? assetFilters(query) : assetFilters({ ...query, takenAfter: '', takenBefore: '' }),
+  );
+  const timelineFilters = useMemo(() => JSON.parse(timelineKey) as AssetFilters, [timelineKey]);
+  const timeline = useTimeline(timelineFilters, {
+    enabled: isDateOrdering(query.ordering),
+    connection,
+    version: facetsVersion,
+  });
   // Read again after a bulk action: its count and cover may have changed.
   const viewed = useCollection(collection, facetsVersion);
   const viewedRef = collection === null ? null : { id: collection, name: viewed.collection?.name ?? `collection ${collection}` };
@@ -137,6 +150,7 @@ export function LibraryPage({ query, updateQuery, connection, canEdit, uploads }
         notice={notice}
         collection={viewed.collection}
         collectionError={viewed.error}
+        timeline={timeline}
         bulkBar={
           selecting && (
             <BulkBar

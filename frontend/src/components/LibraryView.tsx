@@ -1,19 +1,22 @@
 /**
  * The library: filters with their counts, the selection's bulk bar (editors), the virtualized
- * grid of every card loaded so far, the row that says the next page is loading (or failed, with
- * a retry), and the empty state.
+ * grid of every card loaded so far (with a heading per month when sorted by date taken) and the
+ * timeline scrubber beside it, the row that says the next page is loading (or failed, with a
+ * retry), and the empty state.
  */
 import type { ReactNode } from 'react';
 import type { HistoryMode } from '../hooks/useLibraryQuery';
 import type { AssetLibrary } from '../hooks/useAssetLibrary';
-import type { Collection, Facets } from '../services/api';
+import type { Collection, Facets, TimelineMonth } from '../services/api';
 import { formatAssetCount } from '../services/format';
 import { cleanCameraFilter, isFiltered, NO_FILTERS, yearRange, type LibraryQuery } from '../services/libraryQuery';
 import type { Selection } from '../services/selection';
+import { isDateOrdering, jumpedMonth, jumpTo } from '../services/timeline';
 import { EmptyState } from './EmptyState';
 import { FacetSummary } from './FacetSummary';
 import { Filters } from './Filters';
 import { LibraryGrid } from './LibraryGrid';
+import { TimelineScrubber } from './TimelineScrubber';
 
 interface LibraryViewProps {
   query: LibraryQuery;
@@ -37,6 +40,8 @@ interface LibraryViewProps {
   collection?: Collection | null;
   /** Why that collection could not be read. */
   collectionError?: string | null;
+  /** The months taken for the scrubber (`GET /assets/timeline`), once read; undefined: no scrubber. */
+  timeline?: TimelineMonth[] | null;
 }
 
 export function LibraryView({
@@ -53,9 +58,11 @@ export function LibraryView({
   notice = null,
   collection = null,
   collectionError = null,
+  timeline,
 }: LibraryViewProps) {
   const { items, meta, loading, error } = library;
   const filtered = isFiltered(query);
+  const jumped = jumpedMonth(query);
   return (
     <section className="library" aria-labelledby="library-heading">
       <div className="library__head">
@@ -109,28 +116,41 @@ export function LibraryView({
           onClearFilters={() => onQueryChange(NO_FILTERS)}
         />
       )}
-      {items.length > 0 && (
-        <LibraryGrid
-          items={items}
-          onOpen={onOpen}
-          onFilterTag={onFilterTag}
-          onNearEnd={library.loadMore}
-          selection={selection}
-          onSelect={onSelect}
-        />
-      )}
-      <div aria-busy={library.loadingMore} aria-live="polite" className="library__more">
-        {library.loadingMore && (
-          <p className="muted">Loading more assets…</p>
+      <div className="library__body">
+        {/* Before the grid in the page's order, so Tab reaches it before the endless cards; shown beside them. */}
+        {timeline !== undefined && (items.length > 0 || jumped !== null) && (
+          <TimelineScrubber
+            months={timeline}
+            ordering={query.ordering}
+            current={jumped}
+            onJump={(month) => onQueryChange({ ...jumpTo(month, query.ordering), asset: null })}
+            onSortByDate={() => onQueryChange({ ordering: '-captured_at' })}
+          />
         )}
-        {library.moreError !== null && (
-          <div className="notice notice--error" role="alert">
-            <p>Could not load more assets: {library.moreError}</p>
-            <button type="button" onClick={library.retryMore}>
-              Try again
-            </button>
+        <div className="library__main">
+          {items.length > 0 && (
+            <LibraryGrid
+              items={items}
+              onOpen={onOpen}
+              onFilterTag={onFilterTag}
+              onNearEnd={library.loadMore}
+              selection={selection}
+              onSelect={onSelect}
+              groupByMonth={isDateOrdering(query.ordering)}
+            />
+          )}
+          <div aria-busy={library.loadingMore} aria-live="polite" className="library__more">
+            {library.loadingMore && <p className="muted">Loading more assets…</p>}
+            {library.moreError !== null && (
+              <div className="notice notice--error" role="alert">
+                <p>Could not load more assets: {library.moreError}</p>
+                <button type="button" onClick={library.retryMore}>
+                  Try again
+                </button>
+              </div>
+            )}
           </div>
-        )}
+        </div>
       </div>
     </section>
   );

@@ -5,10 +5,11 @@
  * pauses (or at Enter), replacing the history entry as the search box does.
  */
 import { useState } from 'react';
-import { ORIENTATIONS, SEARCH_DEBOUNCE_MS, type Orientation } from '../contract';
+import { ORIENTATIONS, SEARCH_DEBOUNCE_MS, type Ordering, type Orientation } from '../contract';
 import { useDebouncedCallback } from '../hooks/useDebouncedCallback';
 import type { HistoryMode } from '../hooks/useLibraryQuery';
 import { rangeYear, seconds, wholeNumber, type LibraryQuery, type MediaFilterKey } from '../services/libraryQuery';
+import { monthBoundText } from '../services/timeline';
 
 const ORIENTATION_LABELS: Record<Orientation, string> = {
   landscape: 'Landscape',
@@ -78,17 +79,23 @@ function pixels(text: string): number | null {
   return wholeNumber(text);
 }
 
-/** How a taken range reads: "in 2024" for a whole year, else its bounds as dates. */
-function takenText(query: Pick<LibraryQuery, 'takenAfter' | 'takenBefore'>): string {
+/**
+ * How a taken range reads: "in 2024" for a whole year, a month of the timeline's scrubber as
+ * where the list starts ("from July 2024"), else its bounds as dates.
+ */
+function takenText(query: Pick<LibraryQuery, 'takenAfter' | 'takenBefore'> & { ordering?: Ordering }): string {
   const year = rangeYear(query);
   if (year !== null) return `in ${year}`;
+  const month = monthBoundText(query);
+  if (month !== null) return month;
   const day = (iso: string) => iso.slice(0, 10);
   if (query.takenAfter && query.takenBefore) return `${day(query.takenAfter)} – ${day(query.takenBefore)}`;
   return query.takenAfter ? `from ${day(query.takenAfter)}` : `until ${day(query.takenBefore)}`;
 }
 
 interface MediaFiltersProps {
-  query: Pick<LibraryQuery, MediaFilterKey | 'takenAfter' | 'takenBefore'>;
+  /** The ordering, when known, says which way a month's bound reads ("From July 2024" newest first). */
+  query: Pick<LibraryQuery, MediaFilterKey | 'takenAfter' | 'takenBefore'> & { ordering?: Ordering };
   onChange: (change: Partial<LibraryQuery>, mode?: HistoryMode) => void;
   debounceMs?: number;
 }

@@ -421,6 +421,19 @@ export function getFacets(filters: AssetFilters, signal?: AbortSignal): Promise<
   return request<Facets>(`/assets/facets${query ? `?${query}` : ''}`, { signal });
 }
 
+/** A month of `GET /assets/timeline`: "2024-07" (UTC, of captured_at) and how many assets were taken in it. */
+export interface TimelineMonth {
+  month: string;
+  count: number;
+}
+
+/** `GET /assets/timeline`: the months the filtered assets were taken in, newest first, empty months left out. */
+export async function getTimeline(filters: AssetFilters, signal?: AbortSignal): Promise<TimelineMonth[]> {
+  const query = filterSearchParams(filters).toString();
+  const body = await request<{ months: TimelineMonth[] }>(`/assets/timeline${query ? `?${query}` : ''}`, { signal });
+  return body.months;
+}
+
 export type BulkAction = 'tag' | 'untag' | 'add_to_collection' | 'remove_from_collection' | 'reprocess' | 'delete';
 
 /** Which assets a bulk action is for: these ids, or every asset the list's filters find. */
