@@ -183,4 +183,11 @@ describe('TimelineScrubber', () => {
     );
     expect(container).toBeEmptyDOMElement();
   });
+
+  it('leaves out a month it cannot name rather than failing', () => {
+    const months = [{ month: '2024-07', count: 2 }, { month: null as unknown as string, count: 1 }];
+    render(<TimelineScrubber months={months} ordering="-captured_at" onJump={() => undefined} onSortByDate={() => undefined} />);
+    expect(screen.getByRole('button', { name: 'July 2024, 2 assets' })).toBeInTheDocument();
+    expect(screen.getAllByRole('button')).toHaveLength(1);
+  });
 });

@@ -41,7 +41,9 @@ export function TimelineScrubber({ months, ordering, current = null, onJump, onS
   if (months === null || months.length === 0) return null;
   // The scrubber reads in the grid's direction.
   const ordered = ordering === 'captured_at' ? [...months].reverse() : months;
-  const years = byYear(ordered.filter(({ month }) => month !== ''));
+  // A month the API could not name (none is expected) has no place to jump to.
+  const years = byYear(ordered.filter(({ month }) => typeof month === 'string' && /^\d{4}-\d\d$/.test(month)));
+  if (years.length === 0) return null;
   return (
     <nav className="timeline" aria-label="Timeline">
       <label className="timeline__jump">
