@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import getpass
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, cast
 
+from django.db import connection, transaction
+from django.db.models import Field
 from django.http import HttpRequest
+from django.utils import timezone
 
 from accounts.models import AccessToken, AuditAction, AuditEntry
 from accounts.roles import auth_enabled
@@ -54,23 +57,43 @@ def record(
 def record_bulk(
     request: HttpRequest | Any, action: AuditAction, asset_ids: Iterable[int], **detail: Any
 ) -> None:
-    """An entry per asset for a bulk action made through a request, in one INSERT a thousand."""
+    """An entry per asset for a bulk action made through a request."""
     actor, name = _actor(getattr(request, "user", None))
-    client = client_of(request)
-    AuditEntry.objects.bulk_create(
-        [
-            AuditEntry(
-                actor=actor,
-                actor_name=name,
-                client=client,
-                action=action,
-                asset_id=asset_id,
-                detail=detail,
-            )
-            for asset_id in asset_ids
-        ],
-        batch_size=1000,
+    _insert_entries(
+        asset_ids,
+        actor_id=actor.pk if actor is not None else None,
+        actor_name=name,
+        client=client_of(request),
+        action=action,
+        detail=detail,
     )
+
+
+def _insert_entries(asset_ids: Iterable[int], **same: Any) -> None:
+    """One entry per asset, the other columns the same for all, written with executemany:
+    bulk_create builds a model instance and a parameter list per row (1.8 s for the 10,000
+    entries of a bulk tag, most of its time); this is a tuple per row."""
+    opts = AuditEntry._meta
+    values = {"at": timezone.now(), **same}
+    fields = [cast("Field[Any, Any]", opts.get_field(name)) for name in values]
+    prepared = [
+        field.get_db_prep_save(value, connection)
+        for field, value in zip(fields, values.values(), strict=True)
+    ]
+    asset_column = opts.get_field("asset_id").column
+    columns = ", ".join(connection.ops.quote_name(str(f.column)) for f in fields)
+    placeholders = ", ".join(["%s"] * (len(fields) + 1))
+    # Only the model's own table and column names, quoted, go into the text; values are
+    # parameters.
+    sql = (
+        f"INSERT INTO {connection.ops.quote_name(opts.db_table)} "  # noqa: S608
+        f"({columns}, {connection.ops.quote_name(asset_column)}) VALUES ({placeholders})"
+    )
+    rows = [(*prepared, asset_id) for asset_id in asset_ids]
+    # One transaction: in autocommit mode SQLite would commit (and sync) every row.
+    with transaction.atomic(), connection.cursor() as cursor:
+        for start in range(0, len(rows), 1000):
+            cursor.executemany(sql, rows[start : start + 1000])
 
 
 def operator_name() -> str:
@@ -85,12 +108,6 @@ def record_many(
     client: str, action: AuditAction, asset_ids: Iterable[int], *, actor_name: str, **detail: Any
 ) -> None:
     """Entries for a command's bulk change (import_media, reprocess); no request, no user."""
-    AuditEntry.objects.bulk_create(
-        [
-            AuditEntry(
-                actor_name=actor_name, client=client, action=action, asset_id=i, detail=detail
-            )
-            for i in asset_ids
-        ],
-        batch_size=1000,
+    _insert_entries(
+        asset_ids, actor_id=None, actor_name=actor_name, client=client, action=action, detail=detail
     )

@@ -189,10 +189,9 @@ class AssetViewSet(
         parsed = BulkActionSerializer(data=request.data)
         parsed.is_valid(raise_exception=True)
         asked = parsed.validated_data
-        if "ids" in asked:
-            assets = self.get_queryset().filter(pk__in=asked["ids"])
-        else:
-            assets = _filtered(self.get_queryset(), asked["filter"])
+        # By ids: batched by id, each batch only its own ids (bulk.batches_of_ids).
+        named = "ids" in asked
+        assets = asked["ids"] if named else _filtered(self.get_queryset(), asked["filter"])
         kind = asked["action"]
         if kind in ("tag", "untag"):
             act = bulk.tagger(asked["tags"], add=kind == "tag")

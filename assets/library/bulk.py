@@ -47,13 +47,26 @@ def batches_of(assets: QuerySet[Asset]) -> Iterator[list[int]]:
         last = batch[-1]
 
 
+def batches_of_ids(ids: Sequence[int]) -> Iterator[list[int]]:
+    """The given ids that name assets, BATCH at a time, by id: each batch one query with its
+    own ids (not the whole list again for every batch, 75 ms each at 10,000 ids)."""
+    wanted = sorted(set(ids))
+    for start in range(0, len(wanted), BATCH):
+        chunk = wanted[start : start + BATCH]
+        found = list(Asset.objects.filter(pk__in=chunk).order_by("id").values_list("id", flat=True))
+        if found:
+            yield found
+
+
 def run(
-    assets: QuerySet[Asset],
+    assets: QuerySet[Asset] | Sequence[int],
     action: Callable[[list[int]], list[int]],
 ) -> Outcome:
-    """Applies `action` (ids -> the ids it changed) batch by batch."""
+    """Applies `action` (ids -> the ids it changed) batch by batch, to the assets a filter
+    finds or to those of a list of ids."""
     outcome = Outcome(changed_ids=[])
-    for batch in batches_of(assets):
+    batches = batches_of(assets) if isinstance(assets, QuerySet) else batches_of_ids(assets)
+    for batch in batches:
         with transaction.atomic():
             outcome.add(len(batch), action(batch))
     return outcome
