@@ -13,6 +13,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from playwright.sync_api import Page, Request, Response, expect
 
+from tests.e2e.conftest import ARTIFACTS
 from tests.e2e.ui import scroll_to_the_end, wait_connected
 from tests.support.live import LiveSystem, start_live_system
 
@@ -144,3 +145,64 @@ def test_scrolling_to_the_end_reads_every_asset_once_by_cursor_with_a_screenful_
     expect(page.locator("ul.grid > li.card").first.locator(".card__title")).to_have_text(
         expected_order[0]
     )
+
+
+def test_sorted_by_date_taken_the_grid_scrolls_through_every_month_under_its_heading(
+    page: Page, system: LiveSystem
+) -> None:
+    # 200 pictures a day apart from 1 January 2010 (noon UTC): January to July 2010.
+    code = (
+        "from datetime import UTC, datetime, timedelta\n"
+        "from assets.models import Asset, AssetStatus, MediaType\n"
+        "start = datetime(2010, 1, 1, 12, tzinfo=UTC)\n"
+        "Asset.objects.bulk_create([\n"
+        "    Asset(title=f'Dated {i:03}', file_path=f'dated/{i:03}.jpg',\n"
+        "          media_type=MediaType.IMAGE, mime_type='image/jpeg', file_size=1000 + i,\n"
+        "          status=AssetStatus.READY, captured_at=start + timedelta(days=i))\n"
+        "    for i in range(200)\n"
+        "])\n"
+    )
+    system.manage("shell", "-c", code)
+    # Not a month's edge: a filter that leaves out the other test's assets (taken today).
+    filters = {"taken_before": "2011-01-15T00:00:00Z", "ordering": "-captured_at"}
+    with system.client() as api:
+        months = api.get(f"{LIST_PATH}/timeline", params=filters).json()["months"]
+    assert [entry["month"] for entry in months] == [f"2010-0{m}" for m in range(7, 0, -1)]
+
+    # Every heading that comes into the DOM, in order, and the card after it.
+    page.add_init_script(
+        """
+        window.__months = [];
+        new MutationObserver(() => {
+          for (const heading of document.querySelectorAll('ul.grid > li.grid__month h3')) {
+            const next = heading.parentElement.nextElementSibling;
+            // The last line rendered may be a heading whose cards are not in the DOM yet.
+            const card = next?.querySelector('.card__title');
+            const entry = `${heading.textContent}|${card?.textContent}`;
+            if (card && !window.__months.includes(entry)) window.__months.push(entry);
+          }
+        }).observe(document, { subtree: true, childList: true });
+        """
+    )
+    page.goto("/?taken_before=2011-01-15T00%3A00%3A00Z&ordering=-captured_at")
+    expect(page.locator("ul.grid > li.card").first).to_be_visible()
+    walk = scroll_to_the_end(page)
+    assert walk.titles == [f"Dated {i:03}" for i in range(199, -1, -1)]
+    seen = page.evaluate("window.__months")
+    # Day 0 is 1 January; the first card of each month, newest first, is the month's last day.
+    first_of = {
+        "July": 199,
+        "June": 180,
+        "May": 150,
+        "April": 119,
+        "March": 89,
+        "February": 58,
+        "January": 30,
+    }
+    assert seen == [f"{name} 2010|Dated {day:03}" for name, day in first_of.items()], seen
+
+    # Halfway down, the scrubber stays beside the grid (a picture for the eye).
+    page.evaluate("window.scrollTo(0, document.documentElement.scrollHeight / 2)")
+    expect(page.get_by_role("navigation", name="Timeline")).to_be_in_viewport()
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "timeline_scrolled.png"))
