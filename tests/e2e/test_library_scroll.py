@@ -5,6 +5,7 @@ the DOM at any time."""
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -206,3 +207,13 @@ def test_sorted_by_date_taken_the_grid_scrolls_through_every_month_under_its_hea
     expect(page.get_by_role("navigation", name="Timeline")).to_be_in_viewport()
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "timeline_scrolled.png"))
+
+    # A month chosen from down there makes the list start at it, and brings it into view.
+    page.get_by_role("navigation", name="Timeline").get_by_role(
+        "button", name="January 2010, 31 assets"
+    ).click()
+    expect(page).to_have_url(re.compile(r"taken_before=2010-01-31T23%3A59%3A59\.999999Z"))
+    grid = page.get_by_role("list", name="Assets")
+    expect(grid.get_by_role("heading", name="January 2010")).to_be_in_viewport()
+    expect(grid.locator("li.card").first.locator(".card__title")).to_have_text("Dated 030")
+    expect(grid.locator("li.card").first).to_be_in_viewport()

@@ -4,7 +4,7 @@
  * timeline scrubber beside it, the row that says the next page is loading (or failed, with a
  * retry), and the empty state.
  */
-import type { ReactNode } from 'react';
+import { useRef, type ReactNode } from 'react';
 import type { HistoryMode } from '../hooks/useLibraryQuery';
 import type { AssetLibrary } from '../hooks/useAssetLibrary';
 import type { Collection, Facets, TimelineMonth } from '../services/api';
@@ -63,6 +63,14 @@ export function LibraryView({
   const { items, meta, loading, error } = library;
   const filtered = isFiltered(query);
   const jumped = jumpedMonth(query);
+  // The scrubber stays beside the grid as it scrolls: a jump from far down brings the grid's
+  // top, where the chosen month now starts, back into view.
+  const bodyRef = useRef<HTMLDivElement>(null);
+  const jump = (month: string) => {
+    onQueryChange({ ...jumpTo(month, query.ordering), asset: null });
+    const body = bodyRef.current;
+    if (body && body.getBoundingClientRect().top < 0) body.scrollIntoView?.({ block: 'start' });
+  };
   return (
     <section className="library" aria-labelledby="library-heading">
       <div className="library__head">
@@ -116,14 +124,14 @@ export function LibraryView({
           onClearFilters={() => onQueryChange(NO_FILTERS)}
         />
       )}
-      <div className="library__body">
+      <div className="library__body" ref={bodyRef}>
         {/* Before the grid in the page's order, so Tab reaches it before the endless cards; shown beside them. */}
         {timeline !== undefined && (items.length > 0 || jumped !== null) && (
           <TimelineScrubber
             months={timeline}
             ordering={query.ordering}
             current={jumped}
-            onJump={(month) => onQueryChange({ ...jumpTo(month, query.ordering), asset: null })}
+            onJump={jump}
             onSortByDate={() => onQueryChange({ ordering: '-captured_at' })}
           />
         )}
