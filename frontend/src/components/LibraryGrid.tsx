@@ -10,7 +10,7 @@ import { measureElement, useWindowVirtualizer, type VirtualItem, type Virtualize
 import { useEffect, useLayoutEffect, useMemo, useRef, useState, type RefObject } from 'react';
 import type { Asset } from '../services/api';
 import { isEmpty, isSelected, type Selection } from '../services/selection';
-import { gridRows, monthLabel } from '../services/timeline';
+import { gridRows, monthLabel, monthOf, type MonthKey } from '../services/timeline';
 import { AssetCard } from './AssetCard';
 
 /** A card's height before it is measured (a thumbnail, three lines, a progress bar). */
@@ -89,9 +89,20 @@ interface LibraryGridProps {
   onSelect?: (id: number, range: boolean) => void;
   /** Put a heading before each month taken (the list is sorted by date taken). */
   groupByMonth?: boolean;
+  /** Grouped: the month at the top of the screen changed (the scrubber marks where the user is). */
+  onMonthInView?: (month: MonthKey | null) => void;
 }
 
-export function LibraryGrid({ items, onOpen, onFilterTag, onNearEnd, selection, onSelect, groupByMonth = false }: LibraryGridProps) {
+export function LibraryGrid({
+  items,
+  onOpen,
+  onFilterTag,
+  onNearEnd,
+  selection,
+  onSelect,
+  groupByMonth = false,
+  onMonthInView,
+}: LibraryGridProps) {
   const listRef = useRef<HTMLUListElement>(null);
   const { columns, rowGap, top } = useGridLayout(listRef);
   const lines = useMemo(() => gridRows(items, columns, groupByMonth), [items, columns, groupByMonth]);
@@ -116,6 +127,15 @@ export function LibraryGrid({ items, onOpen, onFilterTag, onNearEnd, selection, 
   useEffect(() => {
     if (rowCount > 0 && lastRendered >= rowCount - 1 - PREFETCH_ROWS) onNearEnd();
   }, [lastRendered, rowCount, onNearEnd]);
+
+  // The line at the top of the screen, and the month it belongs to.
+  const scrolled = virtualizer.scrollOffset ?? 0;
+  const topLine = lines[rows.find((row) => row.end > scrolled)?.index ?? -1];
+  const monthInView =
+    !groupByMonth || !topLine ? null : topLine.kind === 'month' ? topLine.month : monthOf(items[topLine.start]?.captured_at);
+  useEffect(() => {
+    onMonthInView?.(monthInView);
+  }, [monthInView, onMonthInView]);
 
   const first = rows[0];
   const last = rows[rows.length - 1];

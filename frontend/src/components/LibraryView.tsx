@@ -4,7 +4,7 @@
  * timeline scrubber beside it, the row that says the next page is loading (or failed, with a
  * retry), and the empty state.
  */
-import { useRef, type ReactNode } from 'react';
+import { useRef, useState, type ReactNode } from 'react';
 import type { HistoryMode } from '../hooks/useLibraryQuery';
 import type { AssetLibrary } from '../hooks/useAssetLibrary';
 import type { Collection, Facets, TimelineMonth } from '../services/api';
@@ -66,6 +66,7 @@ export function LibraryView({
   // The scrubber stays beside the grid as it scrolls: a jump from far down brings the grid's
   // top, where the chosen month now starts, back into view.
   const bodyRef = useRef<HTMLDivElement>(null);
+  const [inView, setInView] = useState<string | null>(null);
   const jump = (month: string) => {
     onQueryChange({ ...jumpTo(month, query.ordering), asset: null });
     const body = bodyRef.current;
@@ -131,6 +132,7 @@ export function LibraryView({
             months={timeline}
             ordering={query.ordering}
             current={jumped}
+            inView={inView}
             onJump={jump}
             onSortByDate={() => onQueryChange({ ordering: '-captured_at' })}
           />
@@ -145,6 +147,7 @@ export function LibraryView({
               selection={selection}
               onSelect={onSelect}
               groupByMonth={isDateOrdering(query.ordering)}
+              onMonthInView={setInView}
             />
           )}
           <div aria-busy={library.loadingMore} aria-live="polite" className="library__more">

@@ -1,4 +1,4 @@
-import { act, render, screen, waitFor, within } from '@testing-library/react';
+import { act, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { useMemo } from 'react';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -8,6 +8,7 @@ import { useTimeline } from '../hooks/useTimeline';
 import { assetFilters, type Asset, type AssetFilters } from '../services/api';
 import { isDateOrdering, jumpedMonth } from '../services/timeline';
 import { jsonResponse, makeAsset, routeFetch, type RecordedCall } from '../test/fakes';
+import { ESTIMATED_ROW_PX } from './LibraryGrid';
 import { LibraryView } from './LibraryView';
 import { TimelineScrubber } from './TimelineScrubber';
 
@@ -173,6 +174,31 @@ describe('the timeline scrubber', () => {
     expect(screen.getByLabelText('Sort by')).toHaveValue('-captured_at');
     await screen.findByRole('button', { name: 'July 2024, 2 assets' });
     await waitFor(() => expect(within(grid()).getAllByRole('heading')).toHaveLength(3));
+  });
+});
+
+describe('the month in view', () => {
+  it('marks in the scrubber the month at the top of the screen as the grid scrolls', async () => {
+    window.history.replaceState(null, '', '/?ordering=-captured_at');
+    server();
+    render(<Harness />);
+    const august = await screen.findByRole('button', { name: 'August 2024, 1 asset' });
+    const july = within(timeline()).getByRole('button', { name: 'July 2024, 2 assets' });
+    await waitFor(() => expect(august).toHaveClass('timeline__month--in-view'));
+    expect(july).not.toHaveClass('timeline__month--in-view');
+    // jsdom lays nothing out: each line (a heading, a card) is the estimated row, one card a line.
+    // Lines: August, Harbour, July, Midnight, Market, December, Snow; the fourth (Midnight) at the top.
+    act(() => {
+      Object.assign(window, { scrollY: 3 * ESTIMATED_ROW_PX + 10 });
+      fireEvent.scroll(window);
+    });
+    await waitFor(() => expect(july).toHaveClass('timeline__month--in-view'));
+    expect(august).not.toHaveClass('timeline__month--in-view');
+    act(() => {
+      Object.assign(window, { scrollY: 0 });
+      fireEvent.scroll(window);
+    });
+    await waitFor(() => expect(august).toHaveClass('timeline__month--in-view'));
   });
 });
 

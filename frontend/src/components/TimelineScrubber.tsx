@@ -21,13 +21,15 @@ interface TimelineScrubberProps {
   ordering: Ordering;
   /** The month the list was jumped to, if any: marked as the current one. */
   current?: MonthKey | null;
+  /** The month at the top of the grid on screen, marked as where the user is. */
+  inView?: MonthKey | null;
   /** Make the list start at this month. */
   onJump: (month: MonthKey) => void;
   /** Sort the library by date taken (newest first): what makes the timeline mean something. */
   onSortByDate: () => void;
 }
 
-export function TimelineScrubber({ months, ordering, current = null, onJump, onSortByDate }: TimelineScrubberProps) {
+export function TimelineScrubber({ months, ordering, current = null, inView = null, onJump, onSortByDate }: TimelineScrubberProps) {
   if (!isDateOrdering(ordering)) {
     return (
       <nav className="timeline" aria-label="Timeline">
@@ -75,7 +77,7 @@ export function TimelineScrubber({ months, ordering, current = null, onJump, onS
                 <li key={month}>
                   <button
                     type="button"
-                    className="timeline__month"
+                    className={month === inView ? 'timeline__month timeline__month--in-view' : 'timeline__month'}
                     aria-current={month === current ? 'true' : undefined}
                     aria-label={`${monthLabel(month)}, ${assets(count)}`}
                     title={`Jump to ${monthLabel(month)}`}
