@@ -10,6 +10,7 @@ when they change.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 from dataclasses import dataclass
 
 from django.core.cache import cache
@@ -105,7 +106,9 @@ def hash_table() -> list[tuple[int, int]]:
 
 def cached_similar_groups(max_distance: int = DEFAULT_GROUP_DISTANCE) -> list[list[int]]:
     """similar_groups, computed again only when the hashed assets changed."""
-    key = f"similar-groups:{max_distance}:{_state()}"
+    # Hashed: the state holds a timestamp, and cache keys should hold no spaces.
+    state = hashlib.sha256(_state().encode()).hexdigest()[:32]
+    key = f"similar-groups:{max_distance}:{state}"
     groups = None
     # The cache is Redis: when it is down, a miss (and no store), never an error.
     with contextlib.suppress(Exception):
