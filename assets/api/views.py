@@ -79,9 +79,25 @@ class FileContentNegotiation(BaseContentNegotiation):
         return renderer, renderer.media_type
 
 
-# <sha256>-<edge>[-v<rendering version>].jpg (processing.thumbnails.thumbnail_name); names
-# from before versions have none and are still served.
-THUMBNAIL_NAME = re.compile(r"^[0-9a-f]{64}-[0-9]{2,4}(?:-v[0-9]{1,4})?\.jpg$")
+# The rendition files served under /thumbnails/, all named by the source's sha256:
+# <sha256>-<edge>[-v<rendering version>].jpg, thumbnails and previews
+# (processing.thumbnails.thumbnail_name; names from before versions have none and are still
+# served); <sha256>-proxy-v<version>.mp4 (processing.proxy.proxy_name); and a scrub strip's
+# <sha256>-scrub-v<version>.vtt and the .jpg sprite it points at (processing.scrubstrip).
+THUMBNAIL_NAME = re.compile(
+    r"^[0-9a-f]{64}-(?:[0-9]{2,4}(?:-v[0-9]{1,4})?\.jpg|proxy-v[0-9]{1,4}\.mp4"
+    r"|scrub-v[0-9]{1,4}\.(?:jpg|vtt))$"
+)
+RENDITION_CONTENT_TYPES = {
+    ".jpg": "image/jpeg",
+    ".mp4": "video/mp4",
+    ".vtt": "text/vtt; charset=utf-8",
+}
+# What the video player fetches, a few files per video opened (proxy, scrub VTT and sprite):
+# a proxy's Range requests come one per seek, like /content's (which has no rate limit), so
+# they are not counted against the thumbnails' limit, which is there for the grid's flood.
+PLAYER_RENDITION = re.compile(r"-(?:proxy|scrub)-v[0-9]+\.")
+IMMUTABLE = "public, max-age=31536000, immutable"
 
 
 def filter_parameters(filterset: Any, without: tuple[str, ...] = ()) -> list[OpenApiParameter]:
@@ -319,19 +335,31 @@ class AssetViewSet(
 
 
 class ThumbnailView(APIView):
-    """Serves generated thumbnails: immutable (content-derived names), rate limited."""
+    """Serves generated renditions (thumbnails, previews, proxies, scrub strips): immutable
+    (content-derived names); the pictures rate limited, the player's files not. A proxy is
+    served with HTTP Range support, as /content is, so the player can seek."""
 
     throttle_classes = [SharedScopedRateThrottle]
     throttle_scope = "thumbnails"
     content_negotiation_class = FileContentNegotiation
 
+    def get_throttles(self) -> list[Any]:
+        if PLAYER_RENDITION.search(str(self.kwargs.get("name", ""))):
+            return []
+        return super().get_throttles()
+
     @extend_schema(exclude=True)
-    def get(self, request: Request, name: str) -> FileResponse:
+    def get(self, request: Request, name: str) -> FileResponse | StreamingHttpResponse:
         path = Config.THUMBNAIL_DIR / name
         if not THUMBNAIL_NAME.match(name) or not path.is_file():
             raise NotFound("Thumbnail not found", thumbnail=name)
-        response = FileResponse(path.open("rb"), content_type="image/jpeg")
-        response["Cache-Control"] = "public, max-age=31536000, immutable"
+        content_type = RENDITION_CONTENT_TYPES[path.suffix]
+        response: FileResponse | StreamingHttpResponse
+        if path.suffix == ".mp4":
+            response = ranged_file_response(request, path, content_type, name)
+        else:
+            response = FileResponse(path.open("rb"), content_type=content_type)
+        response["Cache-Control"] = IMMUTABLE
         metrics.record_thumbnail("served")
         return response
 

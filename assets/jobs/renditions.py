@@ -14,8 +14,9 @@ from mam.config import Config
 
 logger = logging.getLogger("mam.assets")
 
-# The media_metadata keys whose URL names a file the workers wrote.
-RENDITION_URL_KEYS = ("thumbnail_url", "preview_url")
+# The media_metadata keys whose URL names a file the workers wrote. A scrub strip's sprite
+# has no key: its VTT names it, and it goes with the VTT (companion_files).
+RENDITION_URL_KEYS = ("thumbnail_url", "preview_url", "proxy_url", "scrub_vtt_url")
 
 
 def rendition_files(metadata: Mapping[str, Any] | None) -> dict[str, str]:
@@ -32,16 +33,26 @@ def rendition_files(metadata: Mapping[str, Any] | None) -> dict[str, str]:
     return files
 
 
+def companion_files(name: str) -> list[str]:
+    """The files that belong to a rendition file and go where it goes: a scrub strip's
+    sprite, which its WebVTT file points at."""
+    from assets.jobs.processing.scrubstrip import sprite_name_for
+
+    return [sprite_name_for(name)] if name.endswith(".vtt") else []
+
+
 def remove_rendition_file(name: str) -> None:
-    """Deletes one rendition file; a file already gone is fine, other errors are logged."""
-    try:
-        (Config.THUMBNAIL_DIR / name).unlink()
-    except FileNotFoundError:
-        return
-    except OSError as exc:
-        logger.warning("could not delete rendition %s: %s", name, exc)
-        return
-    logger.info("deleted rendition %s", name)
+    """Deletes one rendition file and its companions (a scrub strip's sprite); a file already
+    gone is fine, other errors are logged."""
+    for each in (name, *companion_files(name)):
+        try:
+            (Config.THUMBNAIL_DIR / each).unlink()
+        except FileNotFoundError:
+            continue
+        except OSError as exc:
+            logger.warning("could not delete rendition %s: %s", each, exc)
+            continue
+        logger.info("deleted rendition %s", each)
 
 
 def current_thumbnail_suffix() -> str:
@@ -51,10 +62,35 @@ def current_thumbnail_suffix() -> str:
     return thumbnail_name("")
 
 
+def _current_video_suffixes() -> tuple[str, str]:
+    """How the names of a proxy and a scrub strip's VTT made by this version end."""
+    from assets.jobs.processing.proxy import proxy_name
+    from assets.jobs.processing.scrubstrip import scrub_vtt_name
+
+    return proxy_name(""), scrub_vtt_name("")
+
+
+def _lacks_video_renditions(metadata: Mapping[str, Any], files: Mapping[str, str]) -> str | None:
+    proxy_suffix, scrub_suffix = _current_video_suffixes()
+    if "scrub_vtt_url" not in files:
+        return "no scrub strip"
+    if not files["scrub_vtt_url"].endswith(scrub_suffix):
+        return "a scrub strip of an older version"
+    if not isinstance(metadata.get("browser_playable"), bool):
+        return "not checked for playback in a browser"
+    if not metadata["browser_playable"]:
+        if "proxy_url" not in files:
+            return "no proxy for a video browsers cannot play"
+        if not files["proxy_url"].endswith(proxy_suffix):
+            return "a proxy of an older version"
+    return None
+
+
 def lacks_renditions(asset: Any) -> str | None:
     """Why a ready asset should be processed again to get what processing makes now, or None:
     a rendition that failed, one its version of processing did not make yet (no blurhash, no
-    perceptual hash, a thumbnail of an older rendering), or a file gone from THUMBNAIL_DIR."""
+    perceptual hash, a thumbnail of an older rendering; for a video no scrub strip, or no
+    proxy when browsers cannot play it), or a file gone from THUMBNAIL_DIR."""
     metadata = asset.media_metadata or {}
     if metadata.get("renditions_missing"):
         return "a rendition failed: " + ", ".join(sorted(metadata["renditions_missing"]))
@@ -67,7 +103,11 @@ def lacks_renditions(asset: Any) -> str | None:
         return "no blurhash"
     if asset.perceptual_hash is None:
         return "no perceptual hash"
-    for name in files.values():
+    if asset.media_type == "video":
+        video_reason = _lacks_video_renditions(metadata, files)
+        if video_reason:
+            return video_reason
+    for name in (n for each in files.values() for n in (each, *companion_files(each))):
         if not (Config.THUMBNAIL_DIR / name).is_file():
             return f"{name} is missing from the thumbnail folder"
     return None

@@ -226,7 +226,10 @@ def _process(asset_id: int) -> None:
 def _rendition_metadata(result: ProcessingResult) -> dict[str, Any]:
     """What media_metadata says of the renditions. No preview_url: the original is what to
     show (it is no larger than a preview), or, when `renditions_missing` names the preview,
-    it failed; `renditions_missing` maps each failed rendition to why."""
+    it failed. A video says whether a browser plays it as it is (`browser_playable`); no
+    proxy_url then means the player uses /content, or, when `renditions_missing` names the
+    proxy, that nothing playable exists. `renditions_missing` maps each failed rendition to
+    why."""
     metadata: dict[str, Any] = {
         "thumbnail_url": thumbnail_url_for(result.thumbnail.name),
         "thumbnail_width": result.thumbnail.width,
@@ -238,6 +241,13 @@ def _rendition_metadata(result: ProcessingResult) -> dict[str, Any]:
         metadata["preview_height"] = result.preview.height
     if result.blurhash:
         metadata["blurhash"] = result.blurhash
+    if result.browser_playable is not None:
+        metadata["browser_playable"] = result.browser_playable
+    if result.proxy is not None:
+        metadata["proxy_url"] = thumbnail_url_for(result.proxy.name)
+    if result.scrub is not None:
+        # The sprite it points at goes with it (renditions.companion_files).
+        metadata["scrub_vtt_url"] = thumbnail_url_for(result.scrub.vtt_name)
     if result.missing:
         metadata["renditions_missing"] = dict(result.missing)
     return metadata
@@ -265,11 +275,23 @@ def _store_result(asset_id: int, result: ProcessingResult, mtime_ns: int = 0) ->
     return bool(updated)
 
 
+def _written_renditions(result: ProcessingResult) -> list[str]:
+    """The files the result shows (a scrub strip by its VTT, which brings its sprite)."""
+    files = [result.thumbnail.name]
+    if result.preview is not None:
+        files.append(result.preview.name)
+    if result.proxy is not None:
+        files.append(result.proxy.name)
+    if result.scrub is not None:
+        files.append(result.scrub.vtt_name)
+    return files
+
+
 def _remove_superseded_renditions(before: Asset, result: ProcessingResult) -> None:
     """After a reprocess, each rendition file the asset showed before and does not show now
-    (an older rendering version, a changed file, a preview that failed this time) is deleted,
-    unless another asset still shows it."""
-    current = {result.thumbnail.name, result.preview.name if result.preview else None}
+    (an older rendering version, a changed file, a preview or proxy that failed this time, a
+    proxy the original no longer needs) is deleted, unless another asset still shows it."""
+    current = set(_written_renditions(result))
     for key, old in rendition_files(before.media_metadata).items():
         if old in current:
             continue
@@ -290,9 +312,8 @@ def _remove_unshown_renditions(asset_id: int, result: ProcessingResult) -> None:
     made from the same file shows them."""
     if Asset.objects.filter(checksum=result.checksum).exclude(pk=asset_id).exists():
         return
-    remove_rendition_file(result.thumbnail.name)
-    if result.preview is not None:
-        remove_rendition_file(result.preview.name)
+    for name in _written_renditions(result):
+        remove_rendition_file(name)
 
 
 def reconcile_stuck_assets(

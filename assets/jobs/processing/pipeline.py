@@ -1,5 +1,6 @@
 """The stages for one file: validate, metadata (with the checksum), thumbnail, then the
-renditions beside it (preview, blurhash), each of which may fail alone. No Django here."""
+renditions beside it (preview, blurhash; for videos the scrub strip and, when a browser
+cannot play the original, a proxy), each of which may fail alone. No Django here."""
 
 from __future__ import annotations
 
@@ -34,6 +35,14 @@ from assets.jobs.processing.metadata import (
     probe_video,
 )
 from assets.jobs.processing.perceptual import dhash_of, dhash_of_jpeg
+from assets.jobs.processing.proxy import (
+    Proxy,
+    browser_playable,
+    make_proxy,
+    playback_probe,
+    proxy_name,
+)
+from assets.jobs.processing.scrubstrip import ScrubStrip, make_scrub_strip, scrub_vtt_name
 from assets.jobs.processing.thumbnails import (
     ImagePixels,
     Preview,
@@ -71,6 +80,8 @@ class Rendition(StrEnum):
     PREVIEW = "preview"
     BLURHASH = "blurhash"
     PERCEPTUAL_HASH = "perceptual_hash"  # not a file: what finds near-duplicates
+    PROXY = "proxy"  # videos a browser cannot play as they are
+    SCRUB = "scrub"  # videos: the sprite sheet and its WebVTT for seek-bar previews
 
 
 @dataclass(frozen=True)
@@ -93,6 +104,10 @@ class ProcessingResult:
     preview: Preview | None = None  # None: failed (see missing), or the original is shown
     blurhash: str | None = None
     perceptual_hash: int | None = None  # a signed 64-bit dHash (processing.perceptual)
+    # Videos: whether a browser plays the original (None: images, or it could not be told).
+    browser_playable: bool | None = None
+    proxy: Proxy | None = None  # None: the original plays, or it failed (see missing)
+    scrub: ScrubStrip | None = None
     # Rendition value -> why it could not be made.
     missing: dict[str, str] = dataclasses.field(default_factory=dict)
 
@@ -240,12 +255,52 @@ def process_video(
     missing: dict[str, str] = {}
     placeholder = _attempt(Rendition.BLURHASH, lambda: _blurhash_of_jpeg(frame), missing)
     fingerprint = _attempt(Rendition.PERCEPTUAL_HASH, lambda: dhash_of_jpeg(frame), missing)
+    display = (info.width, info.height)
+    # Still the thumbnail stage to clients (ProcessingStage has no value per rendition), but
+    # the progress moves: a proxy can take as long as the video plays.
+    report(Stage.THUMBNAIL, 70)
+    scrub = _attempt(
+        Rendition.SCRUB,
+        lambda: make_scrub_strip(
+            source.path,
+            demuxer,
+            info.duration,
+            display,
+            limits,
+            thumbnail_dir,
+            scrub_vtt_name(checksum),
+        ),
+        missing,
+    )
+    report(Stage.THUMBNAIL, 80)
+    playback = _attempt(
+        Rendition.PROXY, lambda: playback_probe(source.path, demuxer, limits), missing
+    )
+    playable = browser_playable(playback) if playback is not None else None
+    proxy = None
+    if playback is not None and not playable:
+        proxy = _attempt(
+            Rendition.PROXY,
+            lambda: make_proxy(
+                source.path,
+                demuxer,
+                playback,
+                display,
+                limits,
+                thumbnail_dir,
+                proxy_name(checksum),
+            ),
+            missing,
+        )
     return ProcessingResult(
         checksum=checksum,
         metadata=info.as_metadata(),
         thumbnail=thumb,
         blurhash=placeholder,
         perceptual_hash=fingerprint,
+        browser_playable=playable,
+        proxy=proxy,
+        scrub=scrub,
         missing=missing,
     )
 
