@@ -40,8 +40,11 @@ LIMITS = DecoderLimits(timeout=60, ffmpeg=Config.FFMPEG_BINARY, ffprobe=Config.F
 MP4 = "mov,mp4,m4a,3gp,3g2,mj2"
 
 
-def encode(path: Path, *codec: str, size: str = "160x90", seconds: float = 0.5) -> Path:
-    """A short test pattern in the codec and container asked for (no audio)."""
+def encode(
+    path: Path, *codec: str, size: str = "160x90", seconds: float = 0.5, source: str = ""
+) -> Path:
+    """A short test pattern (or the lavfi `source`) in the codec and container asked for,
+    without audio."""
     path.parent.mkdir(parents=True, exist_ok=True)
     subprocess.run(
         [
@@ -53,7 +56,7 @@ def encode(path: Path, *codec: str, size: str = "160x90", seconds: float = 0.5) 
             "-f",
             "lavfi",
             "-i",
-            f"testsrc2=size={size}:rate=25:duration={seconds}",
+            source or f"testsrc2=size={size}:rate=25:duration={seconds}",
             *codec,
             str(path),
         ],
@@ -315,11 +318,59 @@ def test_the_scrub_vtt_covers_the_video_and_points_inside_its_sprite(tmp_path: P
     assert max(abs(a - b) for a, b in zip(first, last, strict=True)) > 2
 
 
+def luma_ramp(path: Path, seconds: float, fps: int, keyframe_every: int) -> Path:
+    """A grey frame that brightens evenly from black (limited-range 16) to white (235) over
+    the video: a tile's brightness tells the moment it was taken from."""
+    return encode(
+        path,
+        "-c:v",
+        "libx264",
+        "-preset",
+        "ultrafast",
+        "-g",
+        str(keyframe_every),
+        "-pix_fmt",
+        "yuv420p",
+        source=f"color=c=black:s=64x36:r={fps}:d={seconds},format=yuv420p,"
+        f"geq=lum='16+219*T/{seconds}':cb=128:cr=128",
+    )
+
+
+@pytest.mark.parametrize(
+    ("seconds", "fps", "keyframe_every", "slack"),
+    [
+        (7.0, 10, 250, 0.25),  # every frame decoded: the frame from the middle of the cue
+        # 100 tiles 6 s apart, from keyframes alone (2 s apart): at most a GOP early, and the
+        # brightness reads to about a second.
+        (600.0, 2, 4, 3.5),
+    ],
+)
+def test_each_tile_shows_a_moment_from_its_own_cue(
+    tmp_path: Path, seconds: float, fps: int, keyframe_every: int, slack: float
+) -> None:
+    path = luma_ramp(tmp_path / "ramp.mp4", seconds, fps, keyframe_every)
+    result = process(path, tmp_path / "out")
+    assert result.scrub is not None
+    cues = cues_of((tmp_path / "out" / result.scrub.vtt_name).read_text())
+    assert len(cues) == min(100, int(seconds / 0.5))
+    with Image.open(tmp_path / "out" / result.scrub.sprite_name) as sprite:
+        grey = sprite.convert("L")
+    moments = []
+    for start, end, text in cues:
+        x, y, w, h = map(int, text.partition("#xywh=")[2].split(","))
+        moment = ImageStat.Stat(grey.crop((x, y, x + w, y + h))).mean[0] / 255 * seconds
+        assert start - slack <= moment <= end + slack / 2, (start, end, moment)
+        moments.append(moment)
+    assert moments == sorted(moments)  # no tile repeated or out of order
+
+
 def test_a_long_video_gets_at_most_100_tiles_and_a_portrait_one_upright_tiles() -> None:
     layout = strip_layout(3600.0, (1080, 1920))
     assert layout.tiles == 100 and layout.interval == 36.0
     assert (layout.tile_width, layout.tile_height) == (90, 160)
     assert layout.size == (900, 1600)
+    # An hour's frames are not all decoded (that would outrun the time limit): keyframes.
+    assert layout.keyframes_only and not strip_layout(7.0, (320, 180)).keyframes_only
     assert strip_layout(0.3, (64, 48)).tiles == 1  # tiny: one tile, never upscaled
     assert strip_layout(0.3, (64, 48)).size == (64, 48)
 

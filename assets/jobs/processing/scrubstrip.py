@@ -22,6 +22,10 @@ SCRUB_MAX_TILES = 100
 # Tiles closer than this show nearly the same frame: a 10 s clip gets 20, not 100.
 SCRUB_MIN_INTERVAL = 0.5
 SCRUB_COLUMNS = 10
+# Tiles this far apart are taken from keyframes only (ffmpeg's -skip_frame nokey): decoding
+# every frame of an hour of 1080p takes longer than the decoders' time limit, and a phone or
+# camera puts a keyframe every second or two, so a tile is at most a GOP off its time.
+SCRUB_KEYFRAMES_ONLY_INTERVAL = 5.0
 SCRUB_JPEG_QSCALE = 5  # ffmpeg's mjpeg -q:v, 2 (best) to 31
 
 
@@ -51,6 +55,10 @@ class StripLayout:
     @property
     def size(self) -> tuple[int, int]:
         return self.columns * self.tile_width, self.rows * self.tile_height
+
+    @property
+    def keyframes_only(self) -> bool:
+        return self.interval >= SCRUB_KEYFRAMES_ONLY_INTERVAL
 
     def tile_box(self, index: int) -> tuple[int, int, int, int]:
         """(x, y, w, h) of tile `index` in the sprite."""
@@ -89,10 +97,12 @@ def strip_layout(duration: float, display_size: tuple[int, int]) -> StripLayout:
 
 
 def sprite_command(path: Path, demuxer: str, layout: StripLayout, ffmpeg_binary: str) -> list[str]:
-    """One ffmpeg run: the fps filter keeps the frame nearest each multiple of the interval
-    (t = 0, interval, 2 x interval, ...), scale makes it a tile (square pixels, upright: the
-    rotation is applied before the filters) and tile lays them out; the first full sheet, or
-    the partial one at the end of the stream, is the one JPEG written to stdout."""
+    """One ffmpeg run: the fps filter (rounding to the nearest output time) keeps, of the
+    frames around each multiple of the interval, the last one, which is the frame from the
+    middle of that tile's cue (cue k spans k to k + 1 intervals); scale makes it a tile
+    (square pixels, upright: the rotation is applied before the filters) and tile lays them
+    out; the first full sheet, or the partial one at the end of the stream, is the one JPEG
+    written to stdout. Tiles far apart come from keyframes alone (keyframes_only)."""
     filters = ",".join(
         [
             f"fps=fps={layout.tiles}/{layout.duration:.6f}",
@@ -106,6 +116,7 @@ def sprite_command(path: Path, demuxer: str, layout: StripLayout, ffmpeg_binary:
         "-loglevel",
         "error",
         "-nostdin",
+        *(["-skip_frame", "nokey"] if layout.keyframes_only else []),
         *(arg for name, value in input_options(demuxer).items() for arg in (f"-{name}", value)),
         "-i",
         f"file:{path}",
