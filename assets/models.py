@@ -146,6 +146,23 @@ class Asset(models.Model):
             models.Index(fields=["width", "height", "id"], name="asset_width_idx"),
             models.Index(fields=["height", "id"], name="asset_height_idx"),
             models.Index(fields=["duration", "id"], name="asset_duration_idx"),
+            # The facets and the timeline of a filter no other index narrows (orientation,
+            # sizes, durations, sound) group the rows found by these: read from this index
+            # alone. Without it SQLite walked the type index and read each row (530 ms at
+            # 100,000 assets, against 25 ms so).
+            models.Index(
+                fields=[
+                    "media_type",
+                    "status",
+                    "camera",
+                    "captured_at",
+                    "width",
+                    "height",
+                    "duration",
+                    "has_audio",
+                ],
+                name="asset_facets_idx",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -22,7 +22,7 @@ def _counts(queryset: QuerySet[Asset], key: str, limit: int | None = None) -> li
     rows = (
         queryset.exclude(**{f"{key}__isnull": True})
         .values(key)
-        .annotate(count=Count("id"))
+        .annotate(count=Count("*"))
         .order_by("-count", key)
     )
     if limit is not None:
@@ -55,7 +55,7 @@ def _in_one_pass(base: QuerySet[Asset], year: Any) -> dict[str, Any]:
     groups = (
         base.annotate(year=year)
         .values("media_type", "status", "camera", "year")
-        .annotate(count=Count("id"))
+        .annotate(count=Count("*"))
         .order_by()
     )
     by: dict[str, Counter[Any]] = {key: Counter() for key in ("media_type", "status", "camera")}
@@ -142,7 +142,7 @@ def timeline(queryset: QuerySet[Asset]) -> list[dict[str, Any]]:
     rows = (
         base.annotate(month=_month_taken(connections[base.db].vendor))
         .values("month")
-        .annotate(count=Count("id"))
+        .annotate(count=Count("*"))
         .order_by("-month")
     )
     return [{"month": row["month"], "count": row["count"]} for row in rows]
