@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import getpass
+import json
 from collections.abc import Iterable
 from typing import Any, cast
 
@@ -69,10 +70,15 @@ def record_bulk(
     )
 
 
+# Asset ids per INSERT: each statement's ids travel as one parameter.
+IDS_PER_INSERT = 10_000
+
+
 def _insert_entries(asset_ids: Iterable[int], **same: Any) -> None:
-    """One entry per asset, the other columns the same for all, written with executemany:
-    bulk_create builds a model instance and a parameter list per row (1.8 s for the 10,000
-    entries of a bulk tag, most of its time); this is a tuple per row."""
+    """One entry per asset, the other columns the same for all: one INSERT ... SELECT per
+    10,000 assets, the ids passed as one array (PostgreSQL) or JSON list (SQLite) parameter.
+    bulk_create built a model instance per row (1.8 s for the 10,000 entries of a bulk tag);
+    executemany still sent a parameter row each (0.9-1.8 s on PostgreSQL; 30 ms so)."""
     opts = AuditEntry._meta
     values = {"at": timezone.now(), **same}
     fields = [cast("Field[Any, Any]", opts.get_field(name)) for name in values]
@@ -82,18 +88,22 @@ def _insert_entries(asset_ids: Iterable[int], **same: Any) -> None:
     ]
     asset_column = opts.get_field("asset_id").column
     columns = ", ".join(connection.ops.quote_name(str(f.column)) for f in fields)
-    placeholders = ", ".join(["%s"] * (len(fields) + 1))
+    placeholders = ", ".join(["%s"] * len(fields))
+    if connection.vendor == "postgresql":
+        ids_source, as_parameter = "unnest(%s::bigint[]) AS ids(value)", list
+    else:
+        ids_source, as_parameter = "json_each(%s)", json.dumps
     # Only the model's own table and column names, quoted, go into the text; values are
     # parameters.
     sql = (
         f"INSERT INTO {connection.ops.quote_name(opts.db_table)} "  # noqa: S608
-        f"({columns}, {connection.ops.quote_name(asset_column)}) VALUES ({placeholders})"
+        f"({columns}, {connection.ops.quote_name(asset_column)}) "
+        f"SELECT {placeholders}, value FROM {ids_source}"
     )
-    rows = [(*prepared, asset_id) for asset_id in asset_ids]
-    # One transaction: in autocommit mode SQLite would commit (and sync) every row.
+    ids = [int(asset_id) for asset_id in asset_ids]
     with transaction.atomic(), connection.cursor() as cursor:
-        for start in range(0, len(rows), 1000):
-            cursor.executemany(sql, rows[start : start + 1000])
+        for start in range(0, len(ids), IDS_PER_INSERT):
+            cursor.execute(sql, [*prepared, as_parameter(ids[start : start + IDS_PER_INSERT])])
 
 
 def operator_name() -> str:
