@@ -7,19 +7,21 @@ from __future__ import annotations
 import itertools
 import json
 import re
+import signal
 import struct
 import subprocess
 from pathlib import Path
 from typing import Any
 from unittest import mock
 
+import psutil
 import pytest
 from PIL import Image, ImageStat
 
 from assets import services
 from assets.ingest.mediatypes import format_for_name
 from assets.jobs import worker
-from assets.jobs.processing.decoders import DecoderLimits
+from assets.jobs.processing.decoders import DecoderLimits, run_decoder
 from assets.jobs.processing.errors import TransientProcessingError
 from assets.jobs.processing.pipeline import ProcessingResult, SourceFile, process_file
 from assets.jobs.processing.proxy import (
@@ -279,6 +281,27 @@ def test_a_video_a_browser_plays_gets_no_proxy(tmp_path: Path) -> None:
     assert result.browser_playable is True
     assert result.proxy is None and "proxy" not in result.missing
     assert not (tmp_path / "out" / proxy_name(result.checksum)).exists()
+
+
+def test_a_transcode_interrupted_midway_is_killed_not_left_running() -> None:
+    """The task's soft time limit arrives as an exception in the worker: the decoder it was
+    waiting for (minutes of a proxy's transcode) must not go on alone."""
+
+    class Interrupted(Exception):
+        pass
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise Interrupted
+
+    previous = signal.signal(signal.SIGALRM, interrupt)
+    signal.setitimer(signal.ITIMER_REAL, 0.3)
+    try:
+        with pytest.raises(Interrupted):
+            run_decoder(["sleep", "30"], LIMITS)
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+    assert not [c for c in psutil.Process().children() if c.name() == "sleep"]
 
 
 # --- the scrub strip ----------------------------------------------------------------------

@@ -48,6 +48,12 @@ def run_decoder(args: list[str], limits: DecoderLimits) -> bytes:
         process.kill()
         process.communicate()
         raise DecoderTimeout(f"{name} took longer than {limits.timeout:g}s") from None
+    except BaseException:
+        # Interrupted (the task's soft time limit, a shutdown): a proxy's transcode would
+        # otherwise go on for minutes with no one waiting for it.
+        process.kill()
+        process.wait()
+        raise
     if process.returncode != 0:
         message = stderr.decode("utf-8", "replace").strip().splitlines()
         reason = message[-1] if message else f"exit status {process.returncode}"
