@@ -197,7 +197,9 @@ def test_codecs_and_containers_a_browser_cannot_play_are_told_apart_by_content(
         (PlaybackProbe(MP4, "av1", "Main", "yuv420p", None), True),
         (PlaybackProbe(MP4, "h264", "High", "yuvj420p", "mp3"), True),
         (PlaybackProbe(MP4, "h264", "High 4:4:4 Predictive", "yuv444p", None), False),
-        (PlaybackProbe(MP4, "h264", "High", "yuv420p", "pcm_s16le"), False),
+        # A camera's H.264 with linear PCM in a MOV: Chromium plays it; not ALAC.
+        (PlaybackProbe(MP4, "h264", "High", "yuv420p", "pcm_s16be"), True),
+        (PlaybackProbe(MP4, "h264", "High", "yuv420p", "alac"), False),
         (PlaybackProbe(MP4, "h264", "Main", "yuv420p", "ac3"), False),
         (PlaybackProbe("matroska,webm", "h264", "High", "yuv420p", "aac"), False),
         (PlaybackProbe("matroska,webm", "vp9", "Profile 0", "yuv420p", "aac"), False),

@@ -39,13 +39,20 @@ _PLAYABLE_VIDEO = {
     "webm": frozenset({"vp8", "vp9", "av1"}),
     "ogg": frozenset[str](),
 }
+# Linear PCM in a QuickTime file is what many cameras write beside H.264: Chromium plays every
+# variant below (Debian's Chromium, tried with generated files: sound decoded for each), not
+# ALAC or AC-3 (the video plays, silent).
+_PCM = frozenset(
+    {"pcm_u8", "pcm_s16le", "pcm_s16be", "pcm_s24le", "pcm_s24be", "pcm_s32le", "pcm_f32le"}
+)
 _PLAYABLE_AUDIO = {
-    "mp4": frozenset({"aac", "mp3", "opus", "flac"}),
+    "mp4": frozenset({"aac", "mp3", "opus", "flac"}) | _PCM,
     "webm": frozenset({"opus", "vorbis"}),
     "ogg": frozenset({"opus", "vorbis", "flac"}),
 }
-# Chromium decodes H.264 in software with FFmpeg built for 8-bit 4:2:0 only: High 10, 4:2:2
-# and 4:4:4 profiles fail to play.
+# 8-bit 4:2:0 H.264 is what every Chromium build is sure to decode; High 10, 4:2:2 and 4:4:4
+# get a proxy, which plays everywhere (Debian's Chromium, tried with generated files, plays
+# High 10 and 4:4:4 too, but builds differ, and hardware decoders take 8-bit 4:2:0 only).
 _H264_PIXEL_FORMATS = frozenset({"yuv420p", "yuvj420p"})
 _H264_UNPLAYABLE_PROFILES = ("10", "4:2:2", "4:4:4")
 # VP8, VP9 and AV1 (libvpx and dav1d) take 8 and 10 bits at 4:2:0; VP8 also with alpha.
