@@ -277,6 +277,55 @@ def test_an_anamorphic_video_gets_a_proxy_at_its_display_shape_in_square_pixels(
     assert video["width"] / video["height"] == pytest.approx(853 / 480, rel=0.01)
 
 
+def test_a_phone_hevc_video_filmed_upright_gets_an_upright_proxy_and_scrub_strip(
+    tmp_path: Path,
+) -> None:
+    if not has_encoder("libx265"):
+        pytest.skip("this ffmpeg has no libx265 encoder")
+    # As a phone writes it: landscape frames and a display matrix turning them upright.
+    stored = encode(
+        tmp_path / "stored.mov",
+        "-c:v",
+        "libx265",
+        "-preset",
+        "ultrafast",
+        "-x265-params",
+        "log-level=error",
+        size="320x180",
+        seconds=1.0,
+    )
+    path = tmp_path / "IMG_0001.mov"
+    subprocess.run(
+        [
+            Config.FFMPEG_BINARY,
+            "-y",
+            "-loglevel",
+            "error",
+            "-display_rotation:v:0",
+            "90",
+            "-i",
+            str(stored),
+            "-c",
+            "copy",
+            str(path),
+        ],
+        check=True,
+        timeout=60,
+    )
+    result = process(path, tmp_path / "out")
+    assert (result.metadata["width"], result.metadata["height"]) == (180, 320)
+    assert result.browser_playable is False and result.proxy is not None
+    video = next(
+        s
+        for s in ffprobe(tmp_path / "out" / result.proxy.name)["streams"]
+        if s["codec_type"] == "video"
+    )
+    assert (video["width"], video["height"]) == (180, 320)  # upright, no matrix left to apply
+    assert not video.get("side_data_list")
+    assert result.scrub is not None
+    assert (result.scrub.tile_width, result.scrub.tile_height) == (90, 160)
+
+
 def test_a_video_a_browser_plays_gets_no_proxy(tmp_path: Path) -> None:
     path = make_video(tmp_path / "clip.mp4", seconds=0.5, size=(160, 90))
     result = process(path, tmp_path / "out")
