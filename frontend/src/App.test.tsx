@@ -125,7 +125,7 @@ describe('App with live updates', () => {
     const dialog = await screen.findByRole('dialog', { name: 'Harbour' });
     expect(window.location.search).toBe('?asset=3');
     expect(within(dialog).getByText('sha256:abc')).toBeInTheDocument();
-    expect(within(dialog).getByRole('rowheader', { name: 'codec' })).toBeInTheDocument();
+    expect(within(dialog).getByRole('rowheader', { name: 'Codec' })).toBeInTheDocument();
     await userEvent.keyboard('{Escape}');
     expect(screen.queryByRole('dialog')).not.toBeInTheDocument();
     expect(window.location.search).toBe('');

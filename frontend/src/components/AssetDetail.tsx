@@ -1,8 +1,10 @@
 /**
  * One asset up close: preview or player, its tags and collections, the pictures that look like
  * it, every metadata field, and rename / reprocess / delete / tagging / collecting for editors.
+ * It is also the lightbox: previous / next (buttons, arrow keys, swipe) walk the library's list.
  */
-import { useId, useState } from 'react';
+import { useEffect, useId, useState } from 'react';
+import { useLightboxKeys } from '../hooks/useLightboxKeys';
 import { useLiveAsset } from '../hooks/useLiveAsset';
 import { ApiError, deleteAsset, renameAsset, reprocessAsset, setAssetTags, type Asset, type Collection } from '../services/api';
 import { mediaKindOf } from '../services/assetUpdates';
@@ -13,10 +15,12 @@ import { AssetCollections } from './AssetCollections';
 import { AssetMetadata } from './AssetMetadata';
 import { AssetPreview } from './AssetPreview';
 import { AssetTags } from './AssetTags';
+import { Lightbox } from './Lightbox';
 import { DeleteAssetDialog } from './DeleteAssetDialog';
 import { Dialog } from './Dialog';
 import { DuplicateNotice } from './DuplicateNotice';
 import { ProgressBar } from './ProgressBar';
+import { ShortcutsHelp } from './ShortcutsHelp';
 import { SimilarAssets } from './SimilarAssets';
 import { StatusBadge } from './StatusBadge';
 
@@ -37,6 +41,13 @@ interface AssetDetailProps {
   onCollectionChanged?: (collection: Collection) => void;
   onChanged: (asset: Asset) => void;
   onDeleted: (id: number) => void;
+  /** The assets before and after this one in the library's list; null (or absent) at either end. */
+  onPrevious?: (() => void) | null;
+  onNext?: (() => void) | null;
+  /** Where it is in that list ("3 of 120"), when it is in it. */
+  position?: string | null;
+  /** The list's copy of the asset, shown while the fresh one loads (no blank view while walking the list). */
+  listed?: Asset | null;
 }
 
 export function AssetDetail({
@@ -51,14 +62,42 @@ export function AssetDetail({
   onCollectionChanged,
   onChanged,
   onDeleted,
+  onPrevious = null,
+  onNext = null,
+  position = null,
+  listed = null,
 }: AssetDetailProps) {
   const headingId = useId();
-  const { asset, loadError, replaceAsset } = useLiveAsset(assetId, connection);
+  const live = useLiveAsset(assetId, connection);
+  const { loadError, replaceAsset } = live;
+  const asset = live.asset ?? (!loadError && listed?.id === assetId ? listed : null);
   const [actionError, setActionError] = useState<string | null>(null);
   const [busy, setBusy] = useState<AssetAction | null>(null);
   const [confirming, setConfirming] = useState(false);
   const [savingTags, setSavingTags] = useState(false);
   const [tagError, setTagError] = useState<string | null>(null);
+  const [showingHelp, setShowingHelp] = useState(false);
+  // Walking to another asset keeps the dialog (and the focus in it); what was said of the last one goes.
+  const [shownId, setShownId] = useState(assetId);
+  if (shownId !== assetId) {
+    setShownId(assetId);
+    setActionError(null);
+    setTagError(null);
+    setConfirming(false);
+  }
+  useEffect(() => {
+    // A control of the last asset that had the focus is gone with it: the focus stays in the dialog.
+    const active = document.activeElement;
+    if (active && active !== document.body && active.isConnected) return;
+    document.getElementById(headingId)?.closest<HTMLElement>('[role="dialog"]')?.focus();
+  }, [assetId, headingId]);
+  useLightboxKeys({
+    onPrevious,
+    onNext,
+    onClose,
+    onHelp: () => setShowingHelp(true),
+    paused: confirming || showingHelp,
+  });
 
   /** Runs one action with the buttons held; resolves whether it succeeded (its error is shown otherwise). */
   const run = async (kind: AssetAction, action: () => Promise<void>): Promise<boolean> => {
@@ -119,19 +158,35 @@ export function AssetDetail({
     <Dialog labelledBy={headingId} onClose={confirming ? () => setConfirming(false) : onClose} className="detail">
       <header className="detail__head">
         <h2 id={headingId}>{asset ? asset.title : loadError ? 'Asset not available' : 'Loading…'}</h2>
-        <button type="button" className="icon-button" onClick={onClose} aria-label="Close details" data-autofocus>
-          ✕
-        </button>
+        <div className="detail__head-tools">
+          {position && <span className="muted detail__position">{position}</span>}
+          <button
+            type="button"
+            className="icon-button"
+            onClick={() => setShowingHelp(true)}
+            aria-label="Keyboard shortcuts"
+            aria-keyshortcuts="Shift+?"
+          >
+            ?
+          </button>
+          <button type="button" className="icon-button" onClick={onClose} aria-label="Close details" data-autofocus>
+            ✕
+          </button>
+        </div>
       </header>
       {loadError && (
         <p className="notice notice--error" role="alert">
           {loadError}
         </p>
       )}
+      {!asset && (onPrevious || onNext) && <Lightbox onPrevious={onPrevious} onNext={onNext}>{null}</Lightbox>}
       {asset && (
         <div className="detail__body">
-          <AssetPreview asset={asset} />
-          <div className="detail__info">
+          <Lightbox onPrevious={onPrevious} onNext={onNext}>
+            <AssetPreview key={asset.id} asset={asset} />
+          </Lightbox>
+          {/* Keyed by the asset: the rename and tag fields start afresh on the next one. */}
+          <div className="detail__info" key={asset.id}>
             <p className="detail__status">
               <StatusBadge status={asset.status} />
               {busyStatus && asset.processing.stage && (
@@ -182,6 +237,7 @@ export function AssetDetail({
           </div>
         </div>
       )}
+      {showingHelp && <ShortcutsHelp onClose={() => setShowingHelp(false)} />}
       {confirming && asset && (
         <DeleteAssetDialog
           title={asset.title}

@@ -1,21 +1,34 @@
-/** Every stored fact about an asset as a table: file, type, size, checksum, times, then each metadata field by name. */
+/**
+ * What is known of an asset, in people's words: when and with what it was taken, its size on
+ * screen and on disk, how long it runs and how it is encoded, then the file's own facts, any
+ * further field the server sent (named in words), and which renditions could not be made.
+ */
 import type { Asset } from '../services/api';
-import { formatDateTime, formatDuration, formatFileSize } from '../services/format';
-
-function describeValue(key: string, value: unknown): string {
-  if (value === null || value === undefined) return '—';
-  if (key === 'duration' && typeof value === 'number') return `${formatDuration(value)} (${value} s)`;
-  if (typeof value === 'boolean') return value ? 'yes' : 'no';
-  if (typeof value === 'string' || typeof value === 'number') return String(value);
-  return JSON.stringify(value);
-}
+import { formatDateTime, formatFileSize } from '../services/format';
+import { describeValue, FIELDS_WITH_ROWS, fieldLabel, HIDDEN_FIELDS, mediaRows, missingRenditions } from '../services/mediaFacts';
 
 export function AssetMetadata({ asset }: { asset: Asset }) {
-  const metadata = Object.entries(asset.media_metadata).sort(([a], [b]) => a.localeCompare(b));
+  const metadata = asset.media_metadata;
+  const others = Object.entries(metadata)
+    .filter(([key]) => !HIDDEN_FIELDS.has(key) && !FIELDS_WITH_ROWS.has(key) && !key.endsWith('_url'))
+    .sort(([a], [b]) => a.localeCompare(b));
+  const notAvailable = missingRenditions(metadata);
   return (
     <table className="meta">
       <caption className="visually-hidden">Details of {asset.title}</caption>
       <tbody>
+        {mediaRows(metadata).map(([label, text]) => (
+          <tr key={label}>
+            <th scope="row">{label}</th>
+            <td className="break">{text}</td>
+          </tr>
+        ))}
+        <tr>
+          <th scope="row">File size</th>
+          <td>
+            {formatFileSize(asset.file_size)} ({asset.file_size.toLocaleString()} bytes)
+          </td>
+        </tr>
         <tr>
           <th scope="row">File</th>
           <td className="break">{asset.file_path}</td>
@@ -23,12 +36,6 @@ export function AssetMetadata({ asset }: { asset: Asset }) {
         <tr>
           <th scope="row">Type</th>
           <td>{asset.mime_type}</td>
-        </tr>
-        <tr>
-          <th scope="row">Size</th>
-          <td>
-            {formatFileSize(asset.file_size)} ({asset.file_size.toLocaleString()} bytes)
-          </td>
         </tr>
         {asset.checksum && (
           <tr>
@@ -48,12 +55,18 @@ export function AssetMetadata({ asset }: { asset: Asset }) {
             <time dateTime={asset.updated_at}>{formatDateTime(asset.updated_at)}</time>
           </td>
         </tr>
-        {metadata.map(([key, value]) => (
+        {others.map(([key, value]) => (
           <tr key={key}>
-            <th scope="row">{key}</th>
-            <td className="break">{describeValue(key, value)}</td>
+            <th scope="row">{fieldLabel(key)}</th>
+            <td className="break">{describeValue(value)}</td>
           </tr>
         ))}
+        {notAvailable.length > 0 && (
+          <tr>
+            <th scope="row">Not available</th>
+            <td className="break">{notAvailable.join('; ')}</td>
+          </tr>
+        )}
       </tbody>
     </table>
   );

@@ -42,6 +42,8 @@ export function LibraryPage({ query, updateQuery, connection, canEdit, uploads }
   if (canEdit && showAdd === null && libraryIsEmpty) setShowAdd(true);
 
   const openAsset = useCallback((id: number) => updateQuery({ asset: id }), [updateQuery]);
+  // Walking the list from the detail view replaces the URL: Back returns to the grid, not through every asset.
+  const showAsset = useCallback((id: number) => updateQuery({ asset: id }, 'replace'), [updateQuery]);
   const closeAsset = useCallback(() => updateQuery({ asset: null }), [updateQuery]);
   // A tag chip narrows the library to that tag too (the filters it had stay), and leaves the
   // detail view. Keyed by the tags' text: the cards keep this callback until the tags change.
@@ -111,6 +113,21 @@ export function LibraryPage({ query, updateQuery, connection, canEdit, uploads }
     return () => document.removeEventListener('keydown', onKeyDown);
   }, [selecting, detailOpen]);
 
+  // The lightbox walks the list the grid shows (its filter and order), reading the next page
+  // through the grid's own infinite scroll as it nears the end of what is loaded.
+  const openIndex = query.asset === null ? -1 : items.findIndex((item) => item.id === query.asset);
+  const previousAsset = openIndex > 0 ? items[openIndex - 1] : undefined;
+  const nextAsset = openIndex >= 0 ? items[openIndex + 1] : undefined;
+  const { hasMore, loadMore } = library;
+  useEffect(() => {
+    if (openIndex >= 0 && openIndex >= items.length - 3 && hasMore) loadMore();
+  }, [openIndex, items.length, hasMore, loadMore]);
+  const { meta } = library;
+  const position =
+    openIndex < 0
+      ? null
+      : `${(openIndex + 1).toLocaleString()} of ${meta?.total_estimated ? 'about ' : ''}${(meta?.total ?? items.length).toLocaleString()}`;
+
   const onBulkDone = useCallback((action: BulkAction, result: BulkResult, subject: BulkSubject) => {
     setNotice(bulkResultText(action, result, subject));
     setFacetsVersion((version) => version + 1);
@@ -169,8 +186,11 @@ export function LibraryPage({ query, updateQuery, connection, canEdit, uploads }
       />
       {query.asset !== null && (
         <AssetDetail
-          key={query.asset}
           assetId={query.asset}
+          listed={openIndex >= 0 ? items[openIndex] : null}
+          onPrevious={previousAsset ? () => showAsset(previousAsset.id) : null}
+          onNext={nextAsset ? () => showAsset(nextAsset.id) : null}
+          position={position}
           connection={connection}
           canEdit={canEdit}
           onClose={closeAsset}

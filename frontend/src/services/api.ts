@@ -21,8 +21,25 @@ export interface MediaMetadata {
   has_audio?: boolean;
   /** The EXIF "Make Model". */
   camera?: string;
+  /** The EXIF lens model, when the camera wrote one. */
+  lens?: string;
+  /** When it was taken, as the camera's wall-clock time (EXIF carries no zone) or the video's creation time. */
+  captured_at?: string;
   thumbnail_url?: string;
+  /** An image's large rendition (long edge 1600 px); absent when the original is no larger, or while it is made. */
   preview_url?: string;
+  preview_width?: number;
+  preview_height?: number;
+  /** A few dozen characters the grid and the viewer paint as a blurred placeholder before any picture arrives. */
+  blurhash?: string;
+  /** A video's H.264/AAC copy, made when the original cannot be played in a browser. */
+  proxy_url?: string;
+  /** false when the original video's codec, pixel format or container is one a browser cannot play. */
+  browser_playable?: boolean;
+  /** A WebVTT thumbnail track: each cue's text is `<sprite url>#xywh=x,y,w,h`, the frame for that time. */
+  scrub_vtt_url?: string;
+  /** Each rendition that could not be made (preview, proxy, scrub, blurhash...) and why. */
+  renditions_missing?: Record<string, string>;
   [key: string]: unknown;
 }
 
