@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import secrets
 import time
 from dataclasses import dataclass
@@ -111,7 +112,7 @@ def thumbnail_width(card_locator: Locator, timeout_ms: int = 15_000) -> int:
 def expect_thumbnail_loaded(card_locator: Locator, timeout_ms: int = 15_000) -> None:
     """The card shows a real, decoded picture: <img> loaded, faded in, placeholder gone."""
     image = card_locator.locator("img.thumb__img")
-    expect(image).to_have_class("thumb__img thumb__img--loaded", timeout=timeout_ms)
+    expect(image).to_have_class(re.compile(r"\bthumb__img--loaded\b"), timeout=timeout_ms)
     expect(card_locator.get_by_test_id("thumbnail-placeholder")).to_have_count(0)
     deadline = time.monotonic() + timeout_ms / 1000
     while (width := thumbnail_width(card_locator)) == 0 and time.monotonic() < deadline:
@@ -168,7 +169,8 @@ def wait_all(system: LiveSystem, ids: list[int], timeout: float = 60) -> None:
         assert asset["status"] == "ready", asset
 
 
-# What the virtualized grid holds now (cards in the DOM, in order), and where the window is.
+# What the virtualized grid holds now (cards in the DOM, in order, and the most in one row), and
+# where the window is.
 GRID_STATE = """
 () => {
   const grid = document.querySelector('ul.grid');
@@ -178,7 +180,13 @@ GRID_STATE = """
   let rowPitch = 0;
   if (grid && cards.length > 0) {
     const style = getComputedStyle(grid);
-    columns = style.gridTemplateColumns.split(/\\s+/).filter((t) => /^[\\d.]+px$/.test(t)).length;
+    // A justified grid: the most cards any one row (cards sharing a top edge) holds.
+    const perRow = new Map();
+    for (const card of cards) {
+      const top = Math.round(card.getBoundingClientRect().top);
+      perRow.set(top, (perRow.get(top) || 0) + 1);
+    }
+    columns = Math.max(...perRow.values());
     rowPitch = cards[0].getBoundingClientRect().height + (parseFloat(style.rowGap) || 0);
   }
   return {

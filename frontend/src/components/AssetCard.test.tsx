@@ -59,6 +59,42 @@ describe('AssetCard', () => {
     expect(screen.queryByTestId('thumbnail-placeholder')).not.toBeInTheDocument();
   });
 
+  it('in the justified grid, is as wide as it is given and shows the blurhash until its picture, at the picture’s own shape, has loaded', () => {
+    vi.spyOn(HTMLCanvasElement.prototype, 'getContext').mockImplementation(
+      () =>
+        ({
+          createImageData: (width: number, height: number) => ({ data: new Uint8ClampedArray(width * height * 4) }),
+          putImageData: vi.fn(),
+        }) as unknown as CanvasRenderingContext2D,
+    );
+    vi.spyOn(HTMLCanvasElement.prototype, 'toDataURL').mockReturnValue('data:image/png;base64,CARD');
+    const media_metadata = {
+      width: 3000,
+      height: 4000,
+      thumbnail_url: '/thumbnails/7.jpg',
+      thumbnail_width: 240,
+      thumbnail_height: 320,
+      blurhash: 'L^G;#w6;Ws$0o3a~fQjsfQfQfQfQ',
+    };
+    render(
+      <ul>
+        <AssetCard asset={makeAsset({ id: 7, title: 'Tower', media_metadata })} onOpen={vi.fn()} width={135} pictureHeight={180} />
+      </ul>,
+    );
+    const card = screen.getByRole('listitem');
+    expect(card).toHaveClass('card--justified');
+    expect(card.style.width).toBe('135px');
+    expect(card.style.getPropertyValue('--card-picture-height')).toBe('180px');
+    const placeholder = screen.getByTestId('thumbnail-placeholder');
+    expect(placeholder.parentElement?.style.backgroundImage).toBe('url("data:image/png;base64,CARD")');
+    const img = screen.getByRole('img', { name: 'Thumbnail of Tower' });
+    expect(img.style.aspectRatio).toBe('0.75');
+    fireEvent.load(img);
+    expect(img).toHaveClass('thumb__img--loaded');
+    expect(screen.queryByTestId('thumbnail-placeholder')).not.toBeInTheDocument();
+    vi.restoreAllMocks();
+  });
+
   it('video cards list the duration', () => {
     renderCard(makeAsset({ mime_type: 'video/mp4', file_size: 1024, media_metadata: { duration: 12.5 } }));
     expect(screen.getByText('video · 1.0 KB · 0:13')).toBeInTheDocument();

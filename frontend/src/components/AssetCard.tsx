@@ -1,12 +1,14 @@
 /**
- * One asset in the library grid: picture, facts, status, its first tags, live progress or the
- * failure reason, "Missing" while its file is gone, and for editors a checkbox that selects it
- * for a bulk action.
+ * One asset in the library grid: picture (its blurhash first), facts, status, its first tags,
+ * live progress or the failure reason, "Missing" while its file is gone, and for editors a
+ * checkbox that selects it for a bulk action. In the justified grid the card is as wide as its
+ * picture at the row's height, the facts below it.
  */
-import { memo } from 'react';
+import { memo, type CSSProperties } from 'react';
 import type { Asset } from '../services/api';
 import { mediaKindOf } from '../services/assetUpdates';
 import { assetFacts, formatDateTime, NOT_QUEUED_STAGE, stageLabel } from '../services/format';
+import { aspectOf } from '../services/justify';
 import { ProgressBar } from './ProgressBar';
 import { StatusBadge } from './StatusBadge';
 import { TagChips } from './TagChips';
@@ -20,6 +22,9 @@ interface AssetCardProps {
   /** The grid row this card measures for the virtualized grid (its first card): its height is the row's. */
   row?: number;
   measureRef?: (element: HTMLLIElement | null) => void;
+  /** The card's width and its picture's height in the justified grid, px; without them the stylesheet sizes it. */
+  width?: number;
+  pictureHeight?: number;
   /** The checkbox was clicked (`range`: with shift held). Without it (viewers) the card has no checkbox. */
   onSelect?: (id: number, range: boolean) => void;
   selected?: boolean;
@@ -37,6 +42,8 @@ export const AssetCard = memo(function AssetCard({
   onFilterTag,
   row,
   measureRef,
+  width,
+  pictureHeight,
   onSelect,
   selected = false,
   selectionLocked = false,
@@ -52,8 +59,11 @@ export const AssetCard = memo(function AssetCard({
   const classes = ['card', `card--${asset.status}`, missing ? 'card--missing' : '', selected ? 'card--selected' : '']
     .filter(Boolean)
     .join(' ');
+  const justified = width !== undefined && pictureHeight !== undefined;
+  const blurhash = typeof asset.media_metadata.blurhash === 'string' ? asset.media_metadata.blurhash : null;
+  const style = justified ? ({ width, '--card-picture-height': `${pictureHeight}px` } as CSSProperties) : undefined;
   return (
-    <li className={classes} ref={measureRef} data-index={row}>
+    <li className={justified ? `${classes} card--justified` : classes} style={style} ref={measureRef} data-index={row}>
       {onSelect && (
         <input
           type="checkbox"
@@ -74,7 +84,13 @@ export const AssetCard = memo(function AssetCard({
         onClick={() => onOpen(asset.id)}
         aria-label={`${asset.title}, ${kind}, ${asset.status}${missing ? ', file missing' : ''}. Open details`}
       >
-        <Thumbnail src={asset.media_metadata.thumbnail_url} alt={`Thumbnail of ${asset.title}`} kind={kind} />
+        <Thumbnail
+          src={asset.media_metadata.thumbnail_url}
+          alt={`Thumbnail of ${asset.title}`}
+          kind={kind}
+          blurhash={blurhash}
+          aspectRatio={justified ? aspectOf(asset) : undefined}
+        />
         <span className="card__body">
           <span className="card__title" title={asset.title}>
             {asset.title}

@@ -1,64 +1,74 @@
 /**
- * The library's cards as a grid whose rows are virtualized against the window's scroll: only the
- * rows on screen, and a few either side, are in the DOM however many thousand assets are loaded.
- * Padding above and below stands in for the rows left out, so the scrollbar keeps its size.
- * Rendering rows near the end of what is loaded asks for the next page. Sorted by date taken, a
- * month's heading (a real h3, a line of its own) goes before its first card, computed from the
- * cards loaded, in UTC as the timeline counts.
+ * The library's cards as a justified grid (rows of one height, each card as wide as its picture,
+ * no crop) whose rows are virtualized against the window's scroll: only the rows on screen, and
+ * a few either side, are in the DOM however many thousand assets are loaded. Padding above and
+ * below stands in for the rows left out, so the scrollbar keeps its size. The rows are computed
+ * here (services/justify.ts) from the grid's measured width, and the browser's flex wrap lays
+ * the same cards on each line. Rendering rows near the end of what is loaded asks for the next
+ * page. Sorted by date taken, a month's heading (a real h3, a line of its own) goes before its
+ * first card, computed from the cards loaded, in UTC as the timeline counts.
  */
 import { measureElement, useWindowVirtualizer, type VirtualItem, type Virtualizer } from '@tanstack/react-virtual';
 import { useEffect, useLayoutEffect, useMemo, useRef, useState, type RefObject } from 'react';
 import type { Asset } from '../services/api';
+import { justifiedLines } from '../services/justify';
 import { isEmpty, isSelected, type Selection } from '../services/selection';
-import { gridRows, monthLabel, monthOf, type MonthKey } from '../services/timeline';
+import { monthLabel, monthOf, type MonthKey } from '../services/timeline';
 import { AssetCard } from './AssetCard';
 
-/** A card's height before it is measured (a thumbnail, three lines, a progress bar). */
+/** A row's height before it is measured where nothing is laid out (one card a row). */
 export const ESTIMATED_ROW_PX = 300;
+/** A card's title, facts and status under its picture, before the row is measured. */
+const ESTIMATED_CARD_BODY_PX = 90;
 /** A month heading's line before it is measured. */
 const ESTIMATED_HEADING_PX = 48;
+/** The rows' target picture height when the stylesheet does not say (--grid-row-height). */
+const DEFAULT_ROW_HEIGHT_PX = 180;
 /** Rows rendered beyond the screen's edges, so a quick scroll does not show blank space. */
 const OVERSCAN_ROWS = 3;
 /** The next page is asked for when the last row rendered is this close to the last row loaded. */
 const PREFETCH_ROWS = 4;
 
 interface GridLayout {
-  /** Columns as the stylesheet lays them out (auto-fill): rows are virtualized, so this must match. */
-  columns: number;
+  /** The grid's inner width, px (0 before it is laid out). */
+  width: number;
+  columnGap: number;
   rowGap: number;
+  /** The height rows aim for: the stylesheet's --grid-row-height (smaller on narrow screens). */
+  rowHeight: number;
   /** The grid's distance from the top of the document: the virtualizer's scroll margin. */
   top: number;
 }
 
-/** A track of the computed grid-template-columns: one pixel length per column ("[name]" lines aside). */
-const TRACK = /^[\d.]+px$/;
-
 function readLayout(list: HTMLElement): GridLayout {
   const style = window.getComputedStyle(list);
-  const columns = style.gridTemplateColumns.split(/\s+/).filter((track) => TRACK.test(track)).length;
+  const box = list.getBoundingClientRect();
+  const rowHeight = Number.parseFloat(style.getPropertyValue('--grid-row-height'));
   return {
-    columns: Math.max(1, columns),
+    width: Math.max(0, box.width),
+    columnGap: Number.parseFloat(style.columnGap) || 0,
     rowGap: Number.parseFloat(style.rowGap) || 0,
-    top: Math.round(list.getBoundingClientRect().top + window.scrollY),
+    rowHeight: rowHeight > 0 ? rowHeight : DEFAULT_ROW_HEIGHT_PX,
+    top: Math.round(box.top + window.scrollY),
   };
 }
 
+const sameLayout = (a: GridLayout, b: GridLayout) =>
+  a.width === b.width && a.columnGap === b.columnGap && a.rowGap === b.rowGap && a.rowHeight === b.rowHeight && a.top === b.top;
+
 /**
- * The grid's columns, gap and position, read from the browser's own layout and read again when
- * the grid or the page above it changes size (a narrower window, the add-media panel opening).
+ * The grid's width, gaps, row height and position, read from the browser's own layout and read
+ * again when the grid or the page above it changes size (a narrower window, the add-media panel
+ * opening).
  */
 function useGridLayout(ref: RefObject<HTMLElement | null>): GridLayout {
-  const [layout, setLayout] = useState<GridLayout>({ columns: 1, rowGap: 0, top: 0 });
+  const [layout, setLayout] = useState<GridLayout>({ width: 0, columnGap: 0, rowGap: 0, rowHeight: DEFAULT_ROW_HEIGHT_PX, top: 0 });
   useLayoutEffect(() => {
     const list = ref.current;
     if (!list) return;
     const read = () => {
       const next = readLayout(list);
-      setLayout((previous) =>
-        previous.columns === next.columns && previous.rowGap === next.rowGap && previous.top === next.top
-          ? previous
-          : next,
-      );
+      setLayout((previous) => (sameLayout(previous, next) ? previous : next));
     };
     read();
     if (typeof ResizeObserver === 'undefined') return;
@@ -70,7 +80,7 @@ function useGridLayout(ref: RefObject<HTMLElement | null>): GridLayout {
   return layout;
 }
 
-/** A row's height is its first card's (grid items stretch to their row); unmeasurable (no layout) means the estimate. */
+/** A row's height is its first card's (flex items stretch to their line); unmeasurable (no layout) means the estimate. */
 function measureRow(element: Element, entry: ResizeObserverEntry | undefined, instance: Virtualizer<Window, Element>): number {
   const size = measureElement(element, entry, instance);
   return size > 0 ? size : ESTIMATED_ROW_PX;
@@ -104,12 +114,20 @@ export function LibraryGrid({
   onMonthInView,
 }: LibraryGridProps) {
   const listRef = useRef<HTMLUListElement>(null);
-  const { columns, rowGap, top } = useGridLayout(listRef);
-  const lines = useMemo(() => gridRows(items, columns, groupByMonth), [items, columns, groupByMonth]);
+  const { width, columnGap, rowGap, rowHeight, top } = useGridLayout(listRef);
+  const lines = useMemo(
+    () => justifiedLines(items, { width, rowHeight, gap: columnGap }, groupByMonth),
+    [items, width, rowHeight, columnGap, groupByMonth],
+  );
   const rowCount = lines.length;
+  const estimateSize = (index: number) => {
+    const line = lines[index];
+    if (line?.kind === 'month') return ESTIMATED_HEADING_PX;
+    return line && width > 0 ? line.height + ESTIMATED_CARD_BODY_PX : ESTIMATED_ROW_PX;
+  };
   const virtualizer = useWindowVirtualizer({
     count: rowCount,
-    estimateSize: (index) => (lines[index]?.kind === 'month' ? ESTIMATED_HEADING_PX : ESTIMATED_ROW_PX),
+    estimateSize,
     getItemKey: (index) => lines[index]?.key ?? index,
     overscan: OVERSCAN_ROWS,
     gap: rowGap,
@@ -117,10 +135,10 @@ export function LibraryGrid({
     measureElement: measureRow,
   });
 
-  // Another column count makes other rows: the heights measured for the old ones no longer hold.
+  // Another width or row height makes other rows: the heights measured for the old ones no longer hold.
   useEffect(() => {
     virtualizer.measure();
-  }, [virtualizer, columns]);
+  }, [virtualizer, width, rowHeight]);
 
   const rows: VirtualItem[] = virtualizer.getVirtualItems();
   const lastRendered = rows[rows.length - 1]?.index ?? -1;
@@ -166,23 +184,18 @@ export function LibraryGrid({
             </li>,
           ];
         }
-        return items
-          .slice(line.start, line.end)
-          .map((asset, column) =>
-            column === 0 ? (
-              <AssetCard
-                key={asset.id}
-                asset={asset}
-                onOpen={onOpen}
-                onFilterTag={onFilterTag}
-                row={row.index}
-                measureRef={virtualizer.measureElement}
-                {...selectProps(asset)}
-              />
-            ) : (
-              <AssetCard key={asset.id} asset={asset} onOpen={onOpen} onFilterTag={onFilterTag} {...selectProps(asset)} />
-            ),
-          );
+        return items.slice(line.start, line.end).map((asset, column) => (
+          <AssetCard
+            key={asset.id}
+            asset={asset}
+            onOpen={onOpen}
+            onFilterTag={onFilterTag}
+            width={width > 0 ? line.widths[column] : undefined}
+            pictureHeight={width > 0 ? line.height : undefined}
+            {...(column === 0 ? { row: row.index, measureRef: virtualizer.measureElement } : {})}
+            {...selectProps(asset)}
+          />
+        ));
       })}
     </ul>
   );

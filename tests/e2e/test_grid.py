@@ -1,0 +1,96 @@
+"""The library grid in headless Chromium: a justified layout that keeps every picture's shape (a
+portrait, a panorama, a narrow strip are not cropped to one box), each full row as wide as the
+grid, with the blurhash painted in each card's frame."""
+
+from __future__ import annotations
+
+import secrets
+import string
+from typing import Any
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.e2e.conftest import ARTIFACTS
+from tests.e2e.ui import card, expect_thumbnail_loaded, register_jpeg, wait_all
+from tests.support.live import LiveSystem
+
+pytestmark = pytest.mark.e2e
+
+# (name, size, colour): landscapes, portraits, a square, a panorama and a strip narrower than
+# the card a title needs (its box is wider than it; the picture itself keeps its shape).
+PICTURES: list[tuple[str, tuple[int, int], tuple[int, int, int]]] = [
+    ("landscape", (1200, 800), (214, 120, 60)),
+    ("portrait", (600, 1200), (60, 140, 200)),
+    ("panorama", (2400, 600), (90, 170, 90)),
+    ("square", (900, 900), (200, 190, 80)),
+    ("phone", (1080, 1920), (150, 80, 170)),
+    ("wide", (1600, 900), (70, 160, 160)),
+    ("strip", (400, 1600), (200, 70, 110)),
+    ("classic", (1024, 768), (120, 120, 200)),
+    ("tall", (900, 1200), (230, 150, 150)),
+]
+
+# Each card's picture box and the row it is on, and the grid's width.
+BOXES = """
+(grid) => ({
+  width: grid.getBoundingClientRect().width,
+  gap: parseFloat(getComputedStyle(grid).columnGap) || 0,
+  cards: [...grid.querySelectorAll(':scope > li.card')].map((card) => {
+    const box = card.getBoundingClientRect();
+    const img = card.querySelector('img.thumb__img')?.getBoundingClientRect();
+    return {
+      title: card.querySelector('.card__title').textContent,
+      top: Math.round(box.top),
+      left: box.left,
+      width: box.width,
+      img: img ? { width: img.width, height: img.height } : null,
+    };
+  }),
+})
+"""
+
+
+def test_the_grid_keeps_each_pictures_shape_in_justified_rows(
+    page: Page, system: LiveSystem
+) -> None:
+    word = "".join(secrets.choice(string.ascii_lowercase) for _ in range(8))
+    assets = [
+        register_jpeg(system, f"grid-{word}/{name}.jpg", f"{name} {word}", size=size, color=colour)
+        for name, size, colour in PICTURES
+    ]
+    wait_all(system, [asset["id"] for asset in assets])
+
+    page.goto(f"/?q={word}&ordering=title")
+    grid = page.get_by_role("list", name="Assets")
+    expect(grid.locator("li.card")).to_have_count(len(PICTURES))
+    for name, _, _ in PICTURES:
+        expect_thumbnail_loaded(card(page, f"{name} {word}"))
+        # The blurhash was painted in the frame, under the picture.
+        expect(card(page, f"{name} {word}").locator(".thumb")).to_have_class(
+            "thumb thumb--blurhash"
+        )
+
+    layout: dict[str, Any] = grid.evaluate(BOXES)
+    cards = {entry["title"].split(" ")[0]: entry for entry in layout["cards"]}
+    for name, (width, height), _ in PICTURES:
+        img = cards[name]["img"]
+        assert img is not None, name
+        # The picture on screen has the file's shape, within 5%: no 16:10 crop.
+        shown = img["width"] / img["height"]
+        assert abs(shown / (width / height) - 1) < 0.05, (name, img, width, height)
+
+    # Rows: every row but the last fills the grid's width (within a pixel), cards of one height.
+    rows: dict[int, list[dict[str, Any]]] = {}
+    for entry in layout["cards"]:
+        rows.setdefault(entry["top"], []).append(entry)
+    ordered = [rows[top] for top in sorted(rows)]
+    assert len(ordered) >= 2, ordered
+    for row in ordered[:-1]:
+        used = sum(entry["width"] for entry in row) + layout["gap"] * (len(row) - 1)
+        assert layout["width"] - 1 <= used <= layout["width"] + 0.5, (row, layout["width"])
+        heights = {round(entry["img"]["height"]) for entry in row}
+        assert max(heights) - min(heights) <= 1, row
+
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "grid_justified.png"), full_page=True)
