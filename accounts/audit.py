@@ -89,10 +89,8 @@ def _insert_entries(asset_ids: Iterable[int], **same: Any) -> None:
     asset_column = opts.get_field("asset_id").column
     columns = ", ".join(connection.ops.quote_name(str(f.column)) for f in fields)
     placeholders = ", ".join(["%s"] * len(fields))
-    if connection.vendor == "postgresql":
-        ids_source, as_parameter = "unnest(%s::bigint[]) AS ids(value)", list
-    else:
-        ids_source, as_parameter = "json_each(%s)", json.dumps
+    postgresql = connection.vendor == "postgresql"
+    ids_source = "unnest(%s::bigint[]) AS ids(value)" if postgresql else "json_each(%s)"
     # Only the model's own table and column names, quoted, go into the text; values are
     # parameters.
     sql = (
@@ -103,7 +101,8 @@ def _insert_entries(asset_ids: Iterable[int], **same: Any) -> None:
     ids = [int(asset_id) for asset_id in asset_ids]
     with transaction.atomic(), connection.cursor() as cursor:
         for start in range(0, len(ids), IDS_PER_INSERT):
-            cursor.execute(sql, [*prepared, as_parameter(ids[start : start + IDS_PER_INSERT])])
+            chunk = ids[start : start + IDS_PER_INSERT]
+            cursor.execute(sql, [*prepared, chunk if postgresql else json.dumps(chunk)])
 
 
 def operator_name() -> str:
