@@ -1,19 +1,22 @@
 """The library grid in headless Chromium: a justified layout that keeps every picture's shape (a
 portrait, a panorama, a narrow strip are not cropped to one box), each full row as wide as the
-grid, with the blurhash painted in each card's frame."""
+grid, with the blurhash painted in each card's frame; and thumbnails the server rate limited
+(429) shown all the same once their Retry-After has passed."""
 
 from __future__ import annotations
 
 import secrets
 import string
+from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, Page, Response, expect
 
-from tests.e2e.conftest import ARTIFACTS
+from tests.e2e.conftest import ARTIFACTS, DEFAULT_ROLE, storage_state_for
 from tests.e2e.ui import card, expect_thumbnail_loaded, register_jpeg, wait_all
-from tests.support.live import LiveSystem
+from tests.support.live import LiveSystem, start_live_system
 
 pytestmark = pytest.mark.e2e
 
@@ -94,3 +97,59 @@ def test_the_grid_keeps_each_pictures_shape_in_justified_rows(
 
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "grid_justified.png"), full_page=True)
+
+
+@pytest.fixture(scope="module")
+def throttled_system(
+    tmp_path_factory: pytest.TempPathFactory, frontend_build: Path
+) -> Iterator[LiveSystem]:
+    """A system of its own that serves each user four thumbnails a second: a screenful of new
+    cards asks for more than that at once."""
+    live = start_live_system(
+        tmp_path_factory.mktemp("throttled"), extra_env={"MAM_THUMBNAIL_RATE": "4/s"}
+    )
+    yield live
+    live.stop()
+
+
+def test_thumbnails_refused_for_the_rate_limit_are_shown_after_retry_after(
+    browser: Browser,
+    throttled_system: LiveSystem,
+    signed_in_states: dict[tuple[str, str], Any],
+) -> None:
+    system = throttled_system
+    assets = [
+        register_jpeg(
+            system, f"burst/{index:02}.jpg", f"Burst {index:02}", size=(480, 320 + 20 * index)
+        )
+        for index in range(12)
+    ]
+    wait_all(system, [asset["id"] for asset in assets])
+
+    state = storage_state_for(browser, system, DEFAULT_ROLE, signed_in_states)
+    context = browser.new_context(
+        base_url=system.base_url, viewport={"width": 1280, "height": 900}, storage_state=state
+    )
+    context.set_default_timeout(15_000)
+    statuses: list[tuple[str, int]] = []
+
+    def record(response: Response) -> None:
+        if "/thumbnails/" in response.url:
+            statuses.append((response.url, response.status))
+
+    try:
+        page = context.new_page()
+        page.on("response", record)
+        page.goto("/?ordering=title")
+        expect(page.locator("ul.grid > li.card")).to_have_count(len(assets))
+        for index in range(len(assets)):
+            expect_thumbnail_loaded(card(page, f"Burst {index:02}"), timeout_ms=30_000)
+        # The server did refuse some (the test is about those), and each refused picture was
+        # served once asked again.
+        refused = {url for url, status in statuses if status == 429}
+        served = {url for url, status in statuses if status == 200}
+        assert refused, statuses
+        assert refused <= served, statuses
+        expect(page.locator(".thumb .media-icon")).to_have_count(0)
+    finally:
+        context.close()

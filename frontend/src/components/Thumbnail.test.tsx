@@ -106,6 +106,24 @@ describe('Thumbnail', () => {
     expect(frame().style.backgroundImage).toBe('');
   });
 
+  it('gives up on a picture the server serves but the browser cannot show, after a bounded number of tries', async () => {
+    vi.useFakeTimers();
+    const fetchMock = vi.fn().mockImplementation(() => Promise.resolve(answer(200)));
+    vi.stubGlobal('fetch', fetchMock);
+    render(<Thumbnail src="/thumbnails/ab/5.jpg" alt="Thumbnail of Mill" kind="image" />);
+    for (let attempt = 0; attempt < 8; attempt += 1) {
+      const img = screen.queryByRole('img', { name: 'Thumbnail of Mill' });
+      if (img === null) break;
+      await act(async () => {
+        fireEvent.error(img);
+        await vi.advanceTimersByTimeAsync(0);
+      });
+    }
+    expect(fetchMock).toHaveBeenCalledTimes(5);
+    expect(screen.queryByRole('img')).not.toBeInTheDocument();
+    expect(screen.getByTestId('thumbnail-placeholder').querySelector('.media-icon')).not.toBeNull();
+  });
+
   it('shows the type icon at once for a picture that is gone (404), without asking again', async () => {
     vi.useFakeTimers();
     const fetchMock = vi.fn().mockResolvedValue(answer(404));

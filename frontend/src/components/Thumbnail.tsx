@@ -53,8 +53,9 @@ function ThumbnailFrame({ src, alt, kind, className, blurhash, aspectRatio }: Th
   const [phase, setPhase] = useState<Phase>('showing');
   // Each new <img> (after a retry) is a new element: the browser asks for its picture again.
   const [attempt, setAttempt] = useState(0);
+  // Every question to the server counts, whatever it answered: a picture the server serves but the
+  // browser cannot decode (the <img> fails again after a 200) is given up too.
   const probes = useRef(0);
-  const recovered = useRef(0);
   const placeholder = useMemo(() => placeholderOf(blurhash, aspectRatio), [blurhash, aspectRatio]);
 
   // The <img> failed: ask the server why, and wait out its rate limit before showing it again.
@@ -63,14 +64,17 @@ function ThumbnailFrame({ src, alt, kind, className, blurhash, aspectRatio }: Th
     const controller = new AbortController();
     let timer: ReturnType<typeof setTimeout> | undefined;
     const check = () => {
+      if (probes.current > THUMBNAIL_RETRIES) {
+        setPhase('failed');
+        return;
+      }
       probes.current += 1;
       void probeThumbnail(src, controller.signal).then((result) => {
         if (controller.signal.aborted) return;
-        if (result.kind === 'ok' && recovered.current < 1) {
-          recovered.current += 1;
+        if (result.kind === 'ok') {
           setAttempt((value) => value + 1);
           setPhase('showing');
-        } else if (result.kind === 'throttled' && probes.current <= THUMBNAIL_RETRIES) {
+        } else if (result.kind === 'throttled') {
           timer = setTimeout(check, result.waitMs);
         } else {
           setPhase('failed');

@@ -4,7 +4,7 @@
  * was passing: the image is now in the HTTP cache, as thumbnails are served immutable) or gone.
  */
 
-/** Attempts after the first error before the picture is given up for the type icon. */
+/** Questions to the server after the first (why did the <img> fail?) before the picture is given up for the type icon. */
 export const THUMBNAIL_RETRIES = 4;
 /** Never wait less than this before asking again, whatever Retry-After says ("0" included). */
 const MIN_WAIT_MS = 1_000;
