@@ -27,6 +27,12 @@ class ProcessingStage(models.TextChoices):
     VALIDATE = "validate", "Validate"
     METADATA = "metadata", "Metadata"
     THUMBNAIL = "thumbnail", "Thumbnail"
+    # The renditions made after the thumbnail, each reported as it starts (a failure leaves
+    # the asset ready without it): an image's large preview, a video's scrub strip, and the
+    # playable copy of a video the browser cannot play.
+    PREVIEW = "preview", "Preview"
+    SCRUB_STRIP = "scrub_strip", "Scrub strip"
+    PROXY = "proxy", "Proxy"
     DONE = "done", "Done"
 
 

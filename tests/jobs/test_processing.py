@@ -81,6 +81,13 @@ def test_jpeg_metadata_checksum_and_thumbnail(tmp_path: Path) -> None:
     assert result.thumbnail.name.startswith(f"{result.checksum}-320")
 
 
+def test_a_large_image_reports_its_preview_as_a_stage_of_its_own(tmp_path: Path) -> None:
+    result, stages = run(make_jpeg(tmp_path / "big.jpg", size=(3000, 2000)), tmp_path / "thumbs")
+    assert [s for s, _ in stages] == ["metadata", "thumbnail", "preview"]
+    assert [p for _, p in stages] == sorted(p for _, p in stages)
+    assert result.preview is not None
+
+
 def test_exif_rotated_jpeg_reports_and_renders_upright(tmp_path: Path) -> None:
     # Orientation 6: stored landscape, displayed rotated 90 degrees clockwise (portrait).
     path = make_jpeg(tmp_path / "r.jpg", size=(800, 400), orientation=6)
@@ -140,8 +147,14 @@ def test_video_metadata_and_thumbnail(tmp_path: Path, name: str, codec: str) -> 
     assert meta["fps"] == pytest.approx(25.0)
     assert meta["has_audio"] is True
     assert meta["bitrate"] > 0
-    # The scrub strip and the proxy move the thumbnail stage's progress on.
-    assert list(dict.fromkeys(s for s, _ in stages)) == ["metadata", "thumbnail"]
+    # Then the renditions, each a stage: the proxy only for what a browser cannot play.
+    proxy = ["proxy"] if codec == "mjpeg" else []
+    assert list(dict.fromkeys(s for s, _ in stages)) == [
+        "metadata",
+        "thumbnail",
+        "scrub_strip",
+        *proxy,
+    ]
     assert [p for _, p in stages] == sorted(p for _, p in stages)
     assert thumbnail(tmp_path / "thumbs", result).size == (320, 180)
 

@@ -113,7 +113,7 @@ def top_level_atoms(path: Path) -> list[str]:
     return atoms
 
 
-def process(path: Path, out: Path) -> ProcessingResult:
+def process(path: Path, out: Path, stages: list[str] | None = None) -> ProcessingResult:
     fmt = format_for_name(path.name)
     st = path.stat()
     source = SourceFile(
@@ -124,7 +124,8 @@ def process(path: Path, out: Path) -> ProcessingResult:
         expected_size=st.st_size,
         expected_mtime_ns=st.st_mtime_ns,
     )
-    return process_file(source, out, LIMITS, lambda stage, progress: None)
+    seen = stages if stages is not None else []
+    return process_file(source, out, LIMITS, lambda stage, progress: seen.append(stage.value))
 
 
 def cues_of(vtt: str) -> list[tuple[float, float, str]]:
@@ -582,3 +583,20 @@ def test_a_video_made_before_scrub_strips_and_proxies_lacks_them(thumbnail_dir: 
     assert lacks_renditions(complete) is None
     playable = video_asset(thumbnail_dir, **with_strip, browser_playable=True)
     assert lacks_renditions(playable) is None  # the original plays: no proxy wanted
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("clip.mp4", ["metadata", "thumbnail", "scrub_strip"]),
+        ("camera.avi", ["metadata", "thumbnail", "scrub_strip", "proxy"]),
+    ],
+)
+def test_each_rendition_of_a_video_is_a_stage_of_its_own(
+    tmp_path: Path, name: str, expected: list[str]
+) -> None:
+    """What a client sees move on /ws while a long transcode runs: the proxy is its own stage,
+    reported only for a video the browser cannot play."""
+    stages: list[str] = []
+    process(make_video(tmp_path / name, seconds=0.5, size=(160, 90)), tmp_path / "out", stages)
+    assert list(dict.fromkeys(stages)) == expected

@@ -67,6 +67,9 @@ class Stage(StrEnum):
 
     METADATA = "metadata"
     THUMBNAIL = "thumbnail"
+    PREVIEW = "preview"
+    SCRUB_STRIP = "scrub_strip"
+    PROXY = "proxy"
 
 
 # (stage, progress) as reported while a file moves through the stages.
@@ -201,6 +204,8 @@ def process_image(
             # is encoded before the file closes: closing frees a JPEG shrunk in place.
             pixels = render_image(image, preview=wants_preview(image))
             thumb = store_image_thumbnail(thumbnail_dir, thumbnail_name(checksum), pixels.thumbnail)
+            if pixels.preview is not None:
+                report(Stage.PREVIEW, 80)
             preview, placeholder, missing = _image_renditions(pixels, thumbnail_dir, checksum)
             fingerprint = _attempt(
                 Rendition.PERCEPTUAL_HASH, lambda: dhash_of(pixels.thumbnail), missing
@@ -256,9 +261,8 @@ def process_video(
     placeholder = _attempt(Rendition.BLURHASH, lambda: _blurhash_of_jpeg(frame), missing)
     fingerprint = _attempt(Rendition.PERCEPTUAL_HASH, lambda: dhash_of_jpeg(frame), missing)
     display = (info.width, info.height)
-    # Still the thumbnail stage to clients (ProcessingStage has no value per rendition), but
-    # the progress moves: a proxy can take as long as the video plays.
-    report(Stage.THUMBNAIL, 70)
+    # Each rendition its own stage to clients: a proxy can take as long as the video plays.
+    report(Stage.SCRUB_STRIP, 70)
     scrub = _attempt(
         Rendition.SCRUB,
         lambda: make_scrub_strip(
@@ -272,13 +276,13 @@ def process_video(
         ),
         missing,
     )
-    report(Stage.THUMBNAIL, 80)
     playback = _attempt(
         Rendition.PROXY, lambda: playback_probe(source.path, demuxer, limits), missing
     )
     playable = browser_playable(playback) if playback is not None else None
     proxy = None
     if playback is not None and not playable:
+        report(Stage.PROXY, 80)
         proxy = _attempt(
             Rendition.PROXY,
             lambda: make_proxy(

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { makeAsset } from '../test/fakes';
-import { assetFacts, formatAssetCount, formatDuration, formatFileSize, formatSpeed, formatTimeLeft, percentOf } from './format';
+import { assetFacts, formatAssetCount, formatDuration, formatFileSize, formatSpeed, formatTimeLeft, percentOf, stageLabel } from './format';
 
 describe('formatting', () => {
   it.each([
@@ -11,6 +11,12 @@ describe('formatting', () => {
     [150 * 1024 ** 3, '150 GB'],
   ])('writes %i bytes as %s', (bytes, text) => {
     expect(formatFileSize(bytes)).toBe(text);
+  });
+
+  it('names the rendition stages in words', () => {
+    expect(stageLabel('scrub_strip')).toBe('scrub strip');
+    expect(stageLabel('proxy')).toBe('playable copy');
+    expect(stageLabel('not_queued')).toBe('Not queued');
   });
 
   it('writes durations as m:ss or h:mm:ss', () => {

@@ -88,6 +88,8 @@ export const NOT_QUEUED_STAGE = 'not_queued';
  */
 const STAGE_LABELS: Record<string, string> = {
   [NOT_QUEUED_STAGE]: 'Not queued',
+  // A video the browser cannot play is being copied into one it can (the longest stage).
+  proxy: 'playable copy',
 };
 
 export function stageLabel(stage: string): string {
