@@ -15,7 +15,7 @@ import { AssetCollections } from './AssetCollections';
 import { AssetMetadata } from './AssetMetadata';
 import { AssetPreview } from './AssetPreview';
 import { AssetTags } from './AssetTags';
-import { Lightbox } from './Lightbox';
+import { Lightbox, LightboxNav } from './Lightbox';
 import { DeleteAssetDialog } from './DeleteAssetDialog';
 import { Dialog } from './Dialog';
 import { DuplicateNotice } from './DuplicateNotice';
@@ -160,6 +160,7 @@ export function AssetDetail({
         <h2 id={headingId}>{asset ? asset.title : loadError ? 'Asset not available' : 'Loading…'}</h2>
         <div className="detail__head-tools">
           {position && <span className="muted detail__position">{position}</span>}
+          {(onPrevious || onNext) && <LightboxNav onPrevious={onPrevious} onNext={onNext} />}
           <button
             type="button"
             className="icon-button"
@@ -179,7 +180,6 @@ export function AssetDetail({
           {loadError}
         </p>
       )}
-      {!asset && (onPrevious || onNext) && <Lightbox onPrevious={onPrevious} onNext={onNext}>{null}</Lightbox>}
       {asset && (
         <div className="detail__body">
           <Lightbox onPrevious={onPrevious} onNext={onNext}>

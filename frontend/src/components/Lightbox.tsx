@@ -1,17 +1,46 @@
 /**
- * Walking through the library from the detail view: previous / next buttons under the picture,
- * and a horizontal swipe on it (the keys are hooks/useLightboxKeys.ts).
+ * Walking through the library from the detail view: previous / next buttons (LightboxNav, in the
+ * view's header) and a horizontal swipe on the picture (Lightbox); the keys are
+ * hooks/useLightboxKeys.ts.
  */
 import { useRef, type PointerEvent, type ReactNode } from 'react';
 import { swipeCommandOf } from '../services/viewerKeys';
 
 interface LightboxProps {
-  children: ReactNode;
+  children?: ReactNode;
   onPrevious: (() => void) | null;
   onNext: (() => void) | null;
 }
 
-/** The picture or player between a previous and a next button, which a swipe presses too. */
+/** The previous and next buttons; disabled at either end of the list. */
+export function LightboxNav({ onPrevious, onNext }: LightboxProps) {
+  return (
+    <div className="lightbox__nav">
+      <button
+        type="button"
+        className="icon-button"
+        onClick={onPrevious ?? undefined}
+        disabled={!onPrevious}
+        aria-label="Previous asset"
+        aria-keyshortcuts="ArrowLeft"
+      >
+        ←
+      </button>
+      <button
+        type="button"
+        className="icon-button"
+        onClick={onNext ?? undefined}
+        disabled={!onNext}
+        aria-label="Next asset"
+        aria-keyshortcuts="ArrowRight"
+      >
+        →
+      </button>
+    </div>
+  );
+}
+
+/** The picture or player, where a swipe goes to the previous or next asset. */
 export function Lightbox({ children, onPrevious, onNext }: LightboxProps) {
   const start = useRef<{ id: number; x: number; y: number } | null>(null);
 
@@ -41,17 +70,7 @@ export function Lightbox({ children, onPrevious, onNext }: LightboxProps) {
         start.current = null;
       }}
     >
-      <div className="lightbox__stage">{children}</div>
-      {(onPrevious || onNext) && (
-        <div className="lightbox__nav">
-          <button type="button" onClick={onPrevious ?? undefined} disabled={!onPrevious} aria-keyshortcuts="ArrowLeft">
-            <span aria-hidden="true">←</span> Previous
-          </button>
-          <button type="button" onClick={onNext ?? undefined} disabled={!onNext} aria-keyshortcuts="ArrowRight">
-            Next <span aria-hidden="true">→</span>
-          </button>
-        </div>
-      )}
+      {children}
     </div>
   );
 }

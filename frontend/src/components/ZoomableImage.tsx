@@ -34,6 +34,9 @@ function ZoomableFrame({ src, originalSrc, placeholderSrc, blurhash, width, heig
   const [failed, setFailed] = useState(false);
   // Where the picture was clicked, as fractions of its size: that point is centred once zoomed.
   const [zoomedAt, setZoomedAt] = useState<{ x: number; y: number } | null>(null);
+  // The fitted picture's height when zoomed in: the zoomed view keeps it, so the page does not jump.
+  const [fittedHeight, setFittedHeight] = useState<number | null>(null);
+  const picture = useRef<HTMLImageElement>(null);
   const [originalLoaded, setOriginalLoaded] = useState(false);
   const scroller = useRef<HTMLDivElement>(null);
   const drag = useRef<{ id: number; x: number; y: number; left: number; top: number; moved: boolean } | null>(null);
@@ -58,6 +61,8 @@ function ZoomableFrame({ src, originalSrc, placeholderSrc, blurhash, width, heig
       event && box && box.width > 0 && box.height > 0
         ? { x: (event.clientX - box.left) / box.width, y: (event.clientY - box.top) / box.height }
         : { x: 0.5, y: 0.5 };
+    const height = picture.current?.getBoundingClientRect().height ?? 0;
+    setFittedHeight(height > 0 ? height : null);
     setZoomedAt({ x: Math.min(1, Math.max(0, at.x)), y: Math.min(1, Math.max(0, at.y)) });
   };
   const zoomOut = () => setZoomedAt(null);
@@ -90,6 +95,7 @@ function ZoomableFrame({ src, originalSrc, placeholderSrc, blurhash, width, heig
         <div
           ref={scroller}
           className="viewer__scroller"
+          style={fittedHeight ? { height: `${Math.max(fittedHeight, 200)}px` } : undefined}
           tabIndex={0}
           // The arrow keys and a swipe pan the zoomed picture; they do not move to another asset.
           data-own-keys
@@ -125,6 +131,7 @@ function ZoomableFrame({ src, originalSrc, placeholderSrc, blurhash, width, heig
         <p className="viewer__failed">The picture could not be shown.</p>
       ) : (
         <img
+          ref={picture}
           className={loaded ? 'viewer__picture viewer__picture--loaded' : 'viewer__picture'}
           src={src}
           alt={alt}
