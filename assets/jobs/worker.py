@@ -7,6 +7,7 @@ knows nothing of Django; this module is where its results meet the database and 
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import time
 from collections.abc import Callable
@@ -34,6 +35,11 @@ logger = logging.getLogger("mam.assets")
 
 CLAIMED_PROGRESS = 5
 RECONCILE_BATCH = 500
+
+
+# Kept back from the task's soft time limit when a transcode may run up to it: storing the
+# result and announcing it.
+STORE_MARGIN_SECONDS = 30
 
 
 def decoder_limits() -> DecoderLimits:
@@ -184,7 +190,13 @@ def _process(asset_id: int) -> None:
         return
     report = StageReporter(asset_id, asset.media_type)
     try:
-        result = process_file(source, Config.THUMBNAIL_DIR, decoder_limits(), report)
+        # A proxy's transcode may use what the task's time limit leaves, less the time to
+        # store the result: a video longer than a couple of minutes outlasts DECODER_TIMEOUT.
+        limits = dataclasses.replace(
+            decoder_limits(),
+            transcode_deadline=started + Config.TASK_SOFT_TIME_LIMIT - STORE_MARGIN_SECONDS,
+        )
+        result = process_file(source, Config.THUMBNAIL_DIR, limits, report)
     except TransientProcessingError as exc:
         # Kept for the record: if the retries run out, the reason says what went wrong.
         Asset.objects.filter(pk=asset_id).update(processing_error=str(exc)[:1000])

@@ -4,12 +4,14 @@ they go with the asset."""
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import json
 import re
 import signal
 import struct
 import subprocess
+import time
 from pathlib import Path
 from typing import Any
 from unittest import mock
@@ -22,11 +24,12 @@ from assets import services
 from assets.ingest.mediatypes import format_for_name
 from assets.jobs import worker
 from assets.jobs.processing.decoders import DecoderLimits, run_decoder
-from assets.jobs.processing.errors import TransientProcessingError
+from assets.jobs.processing.errors import DecoderTimeout, TransientProcessingError
 from assets.jobs.processing.pipeline import ProcessingResult, SourceFile, process_file
 from assets.jobs.processing.proxy import (
     PlaybackProbe,
     browser_playable,
+    make_proxy,
     playback_probe,
     proxy_name,
     proxy_size,
@@ -354,6 +357,25 @@ def test_a_transcode_interrupted_midway_is_killed_not_left_running() -> None:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
     assert not [c for c in psutil.Process().children() if c.name() == "sleep"]
+
+
+def test_a_transcode_may_run_past_the_per_file_timeout_until_the_task_s_deadline(
+    tmp_path: Path,
+) -> None:
+    """A proxy takes as long as the video plays: it gets what the task's time limit leaves,
+    not the two minutes every other decoder run gets; past that, the reason names the
+    setting to raise."""
+    path = make_video(tmp_path / "long.avi", seconds=2.0, size=(640, 360), fps=25)
+    demuxer = format_for_name(path.name).ffmpeg_demuxer or ""
+    probe = playback_probe(path, demuxer, LIMITS)
+    tight = DecoderLimits(timeout=0.05, ffmpeg=Config.FFMPEG_BINARY, ffprobe=Config.FFPROBE_BINARY)
+    with pytest.raises(DecoderTimeout, match="MAM_TASK_SOFT_TIME_LIMIT"):
+        make_proxy(path, demuxer, probe, (640, 360), tight, tmp_path / "a", "p.mp4")
+    assert not list((tmp_path / "a").iterdir())  # no half proxy left behind
+    deadline = dataclasses.replace(tight, transcode_deadline=time.monotonic() + 60)
+    proxy = make_proxy(path, demuxer, probe, (640, 360), deadline, tmp_path / "b", "p.mp4")
+    assert (proxy.width, proxy.height) == (640, 360)
+    assert (tmp_path / "b" / "p.mp4").stat().st_size > 0
 
 
 # --- the scrub strip ----------------------------------------------------------------------

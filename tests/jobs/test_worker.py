@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -80,6 +81,24 @@ def test_processing_ends_ready_with_metadata_and_ordered_events(
         updates[-1]["status"] == "ready"
         and updates[-1]["thumbnail_url"] == asset.media_metadata["thumbnail_url"]
     )
+
+
+def test_a_transcode_may_use_what_the_task_s_time_limit_leaves(media_root: Path) -> None:
+    asset = registered(media_root)
+    real = worker.process_file
+    seen: list[Any] = []
+
+    def spy(source: Any, directory: Any, limits: Any, report: Any) -> Any:
+        seen.append((limits, time.monotonic()))
+        return real(source, directory, limits, report)
+
+    with mock.patch.object(worker, "process_file", side_effect=spy):
+        worker.process_asset(asset.pk)
+    limits, at = seen[0]
+    left = limits.transcode_deadline - at
+    expected = Config.TASK_SOFT_TIME_LIMIT - worker.STORE_MARGIN_SECONDS
+    assert expected - 5 < left <= expected
+    assert limits.for_transcode().timeout > limits.timeout
 
 
 def test_processing_stores_the_picture_hash_that_finds_a_resized_copy(media_root: Path) -> None:

@@ -4,8 +4,10 @@ container, with a wall-time and a memory limit."""
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import resource
 import subprocess
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,6 +23,17 @@ class DecoderLimits:
     max_image_pixels: int = 178_956_970
     ffmpeg: str = "ffmpeg"
     ffprobe: str = "ffprobe"
+    # A transcode takes as long as the video plays, or longer: it may run until this
+    # time.monotonic() instant (what the task's own time limit leaves), when that is later
+    # than `timeout` from its start. None: `timeout`, like every other decoder run.
+    transcode_deadline: float | None = None
+
+    def for_transcode(self) -> DecoderLimits:
+        """These limits with the time a transcode may take."""
+        if self.transcode_deadline is None:
+            return self
+        left = self.transcode_deadline - time.monotonic()
+        return dataclasses.replace(self, timeout=max(self.timeout, left))
 
 
 def run_decoder(args: list[str], limits: DecoderLimits) -> bytes:

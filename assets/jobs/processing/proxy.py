@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from assets.jobs.processing.decoders import DecoderLimits, input_options, run_decoder
-from assets.jobs.processing.errors import CorruptMedia, TransientProcessingError
+from assets.jobs.processing.errors import CorruptMedia, DecoderTimeout, TransientProcessingError
 
 # Bumped whenever the same source would be transcoded differently: names are served as
 # immutable, so a changed proxy needs a new name.
@@ -279,12 +279,17 @@ def make_proxy(
                 audio=probe.audio_codec is not None,
                 audio_sample_rate=probe.audio_sample_rate,
             ),
-            limits,
+            limits.for_transcode(),
         )
         if temp.stat().st_size == 0:
             raise CorruptMedia("ffmpeg wrote an empty proxy")
         os.chmod(temp, 0o644)
         os.replace(temp, directory / name)
+    except DecoderTimeout as exc:
+        raise DecoderTimeout(
+            f"{exc}: the video is too long to copy into a format the browser plays within"
+            " the processing time limit (MAM_TASK_SOFT_TIME_LIMIT; docs/operators.md)"
+        ) from None
     except OSError as exc:
         raise TransientProcessingError(f"Could not write the proxy: {exc.strerror}") from None
     finally:
