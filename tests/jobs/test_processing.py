@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import itertools
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -169,6 +170,55 @@ def test_video_opening_with_black_frames_gets_a_real_frame(tmp_path: Path) -> No
     path = make_video(tmp_path / "fade.mp4", seconds=4, black_seconds=1.5)
     result, _ = run(path, tmp_path / "thumbs")
     assert ImageStat.Stat(thumbnail(tmp_path / "thumbs", result).convert("L")).mean[0] > 30
+
+
+@pytest.mark.parametrize(
+    ("name", "tags", "camera"),
+    [
+        (
+            "iphone.mov",
+            {"com.apple.quicktime.make": "Apple", "com.apple.quicktime.model": "iPhone 12"},
+            "Apple iPhone 12",
+        ),
+        (
+            "pixel.mp4",
+            {"com.android.manufacturer": "Google", "com.android.model": "Pixel 6"},
+            "Google Pixel 6",
+        ),
+        ("canon.mp4", {"make": "Canon", "model": "Canon EOS R5"}, "Canon EOS R5"),
+        ("plain.mp4", {}, None),
+    ],
+)
+def test_a_video_names_the_camera_its_container_tags_name(
+    tmp_path: Path, name: str, tags: dict[str, str], camera: str | None
+) -> None:
+    """What the camera filter and the camera facet find videos by, as they find photos."""
+    path = tmp_path / name
+    subprocess.run(
+        [
+            Config.FFMPEG_BINARY,
+            "-y",
+            "-hide_banner",
+            "-loglevel",
+            "error",
+            "-f",
+            "lavfi",
+            "-i",
+            "testsrc2=size=160x90:rate=10:duration=0.5",
+            *(arg for key, value in tags.items() for arg in ("-metadata", f"{key}={value}")),
+            "-movflags",
+            "use_metadata_tags",
+            "-c:v",
+            "libx264",
+            "-pix_fmt",
+            "yuv420p",
+            str(path),
+        ],
+        check=True,
+        timeout=60,
+    )
+    result, _ = run(path, tmp_path / "thumbs")
+    assert result.metadata.get("camera") == camera
 
 
 def test_rotated_video_reports_display_dimensions(tmp_path: Path) -> None:

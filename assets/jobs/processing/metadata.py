@@ -61,6 +61,7 @@ class VideoInfo:
     coded_height: int | None = None
     sample_aspect_ratio: str | None = None
     captured_at: str | None = None  # the container's creation_time, ISO 8601
+    camera: str | None = None  # "Make Model" from the container's tags, as for photos
 
     def as_metadata(self) -> dict[str, Any]:
         return {k: v for k, v in asdict(self).items() if v is not None and k != "container"}
@@ -242,7 +243,31 @@ def probe_video(path: Path, demuxer: str, limits: DecoderLimits) -> VideoInfo:
         coded_height=coded_height if sar else None,
         sample_aspect_ratio=f"{sar[0]}:{sar[1]}" if sar else None,
         captured_at=_creation_time(fmt, video),
+        camera=_video_camera(fmt),
     )
+
+
+# Where phones and cameras name themselves in an MP4/QuickTime file (ffprobe's format tags):
+# Apple's QuickTime keys, Android's, and the plain ones some cameras write.
+_CAMERA_TAGS = (
+    ("com.apple.quicktime.make", "com.apple.quicktime.model"),
+    ("com.android.manufacturer", "com.android.model"),
+    ("make", "model"),
+)
+
+
+def _video_camera(fmt: dict[str, Any]) -> str | None:
+    """The recording device as "Make Model" (the model alone when it already names the make),
+    from the container's tags; None when it does not say."""
+    tags = {str(k).lower(): str(v).strip() for k, v in (fmt.get("tags") or {}).items()}
+    for make_key, model_key in _CAMERA_TAGS:
+        make, model = tags.get(make_key, ""), tags.get(model_key, "")
+        if model.lower().startswith(make.lower()):
+            make = ""
+        camera = " ".join(part for part in (make, model) if part)
+        if camera:
+            return camera[:120]
+    return None
 
 
 def _creation_time(fmt: dict[str, Any], video: dict[str, Any]) -> str | None:
