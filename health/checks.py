@@ -16,6 +16,7 @@ from asgiref.sync import async_to_sync
 from channels.layers import DEFAULT_CHANNEL_LAYER, channel_layers
 from django.db import connection
 
+from assets.ingest import watch
 from assets.realtime import events, presence
 from health.workers import live_workers
 from mam import scheduler
@@ -176,6 +177,33 @@ def check_scheduler() -> ComponentHealth:
         problem = "the scheduler has stopped"
     elif reconcile_age is not None and reconcile_age > 3 * Config.RECONCILE_EVERY_SECONDS:
         problem = "the reconciler is overdue"
+    else:
+        return ComponentHealth(HEALTHY, critical=False, details=details)
+    return ComponentHealth(DEGRADED, critical=False, details={**details, "error": problem})
+
+
+def check_watcher() -> ComponentHealth:
+    """The folder watcher (MAM_WATCH): whether one holds the installation's watch lock, and
+    when it last rescanned MEDIA_PATH. Degraded when it should run and does not, or its
+    rescan is overdue: new files then wait for someone to import them."""
+    now = time.time()
+    try:
+        client = redis_client(Purpose.PROBE)
+        active = bool(client.exists(watch.lock_key()))
+        rescan = client.get(watch.last_rescan_key())
+    except redis.RedisError as exc:
+        return ComponentHealth(UNHEALTHY, critical=False, details={"error": type(exc).__name__})
+    rescan_age = _age(rescan, now)
+    details: dict[str, Any] = {
+        "enabled": Config.WATCH is True,
+        "active": active,
+        "last_rescan_seconds_ago": rescan_age if active else None,
+        "rescan_every_seconds": Config.WATCH_RESCAN_SECONDS,
+    }
+    if Config.WATCH is True and not active:
+        problem = "no watcher is running"
+    elif active and rescan_age is not None and rescan_age > 3 * Config.WATCH_RESCAN_SECONDS:
+        problem = "the watcher's rescan is overdue"
     else:
         return ComponentHealth(HEALTHY, critical=False, details=details)
     return ComponentHealth(DEGRADED, critical=False, details={**details, "error": problem})

@@ -25,6 +25,7 @@ STATUS_CHECKS: dict[str, Callable[[], checks.ComponentHealth]] = {
     "memory": checks.check_memory,
     "workers": checks.check_workers,
     "scheduler": checks.check_scheduler,
+    "watcher": checks.check_watcher,
     "channel_layer": checks.check_channel_layer,
 }
 

@@ -25,6 +25,7 @@ watched like any others.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import stat
@@ -103,6 +104,11 @@ AUDITED_AS = AuditedAs(client="watch_media", actor_name="watcher")
 
 def lock_key() -> str:
     return redis_key("watch", "lock")
+
+
+def last_rescan_key() -> str:
+    """When the active watcher last finished a rescan (a Unix time): /health reads it."""
+    return redis_key("watch", "last-rescan")
 
 
 class InstallationLock:
@@ -546,6 +552,8 @@ class Watcher:
             time.monotonic() - started,
             queued,
         )
+        with contextlib.suppress(redis.RedisError):  # health's figure only
+            redis_client(Purpose.HEARTBEAT).set(last_rescan_key(), time.time())
 
     # The loop ----------------------------------------------------------------------------
 

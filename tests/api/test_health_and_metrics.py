@@ -18,6 +18,7 @@ from django.test.utils import CaptureQueriesContext
 from prometheus_client.parser import text_string_to_metric_families
 
 from assets import metrics, selectors
+from assets.ingest import watch
 from assets.jobs import worker
 from assets.models import Asset, AssetStatus
 from assets.realtime import presence
@@ -376,3 +377,61 @@ def test_a_ticking_scheduler_and_a_recent_reconcile_are_healthy(
     assert body["status"] == "healthy"
     assert body["scheduler"]["last_tick_seconds_ago"] == pytest.approx(2.0, abs=1.0)
     assert body["scheduler"]["last_reconcile_seconds_ago"] == pytest.approx(40.0, abs=1.0)
+
+
+# The folder watcher
+
+
+@pytest.fixture
+def watcher_lock(r: redis.Redis) -> Iterator[watch.InstallationLock]:
+    r.delete(watch.lock_key(), watch.last_rescan_key())
+    lock = watch.InstallationLock()
+    yield lock
+    lock.release()
+    r.delete(watch.lock_key(), watch.last_rescan_key())
+
+
+def watcher_health(client: Client) -> dict[str, Any]:
+    response = client.get("/api/v1/health/status")
+    assert response.status_code == 200  # never down for it: files just wait to be imported
+    return dict(response.json()["components"]["watcher"])
+
+
+def test_a_watcher_that_should_run_and_does_not_turns_health_degraded(
+    client: Client, watcher_lock: watch.InstallationLock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(Config, "WATCH", True)
+    body = watcher_health(client)
+    assert body["status"] == "degraded" and body["error"] == "no watcher is running"
+    assert body["enabled"] is True and body["active"] is False
+
+
+def test_an_active_watcher_reports_its_last_rescan_and_an_overdue_one_is_degraded(
+    client: Client,
+    r: redis.Redis,
+    watcher_lock: watch.InstallationLock,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(Config, "WATCH", True)
+    assert watcher_lock.hold()
+    r.set(watch.last_rescan_key(), time.time() - 12)
+    body = watcher_health(client)
+    assert body["status"] == "healthy" and body["active"] is True
+    assert body["last_rescan_seconds_ago"] == pytest.approx(12, abs=2)
+    r.set(watch.last_rescan_key(), time.time() - 4 * Config.WATCH_RESCAN_SECONDS)
+    body = watcher_health(client)
+    assert body["status"] == "degraded" and body["error"] == "the watcher's rescan is overdue"
+
+
+def test_no_watcher_is_healthy_where_none_was_asked_for(
+    client: Client, watcher_lock: watch.InstallationLock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(Config, "WATCH", None)
+    body = watcher_health(client)
+    assert body == {
+        "status": "healthy",
+        "enabled": False,
+        "active": False,
+        "last_rescan_seconds_ago": None,
+        "rescan_every_seconds": Config.WATCH_RESCAN_SECONDS,
+    }

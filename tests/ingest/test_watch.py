@@ -344,8 +344,12 @@ def test_the_rescan_finds_what_happened_while_nobody_watched(
     assert Asset.objects.filter(missing_since__isnull=False).count() == 1
 
     clock.advance(300.0)  # the next rescan is due by itself, and finds nothing more
+    probe = redis.Redis.from_url(Config.REDIS_URL)
+    probe.delete(watch.last_rescan_key())
     again = second.step()
     assert again.rescanned and not again
+    # What /health reads to tell a watcher that stopped rescanning.
+    assert float(probe.get(watch.last_rescan_key()) or 0) == pytest.approx(time.time(), abs=5)
 
 
 def test_partial_uploads_hidden_and_temporary_files_are_ignored(
