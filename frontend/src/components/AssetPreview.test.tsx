@@ -71,6 +71,33 @@ describe('AssetPreview: pictures', () => {
     expect(screen.getByRole('img', { name: 'Preview of Harbour at full size' })).toBeInTheDocument();
   });
 
+  it('leaves the zoom on Escape, without closing anything else', async () => {
+    const media_metadata = { width: 3000, height: 2000, preview_url: '/thumbnails/4-preview.webp' };
+    const outside = vi.fn();
+    render(
+      <div onKeyDown={outside}>
+        <AssetPreview asset={makeAsset({ id: 4, title: 'Harbour', media_metadata })} />
+      </div>,
+    );
+    await userEvent.click(screen.getByRole('img', { name: 'Preview of Harbour' }));
+    expect(screen.getByRole('group', { name: /at 100%/ })).toHaveFocus();
+    await userEvent.keyboard('{Escape}');
+    expect(screen.getByRole('img', { name: 'Preview of Harbour' })).toBeInTheDocument();
+    expect(outside).not.toHaveBeenCalled();
+  });
+
+  it('offers no zoom for a picture already shown at its own size', () => {
+    render(<AssetPreview asset={makeAsset({ id: 9, title: 'Icon', media_metadata: { width: 64, height: 48 } })} />);
+    const picture = screen.getByRole('img', { name: 'Preview of Icon' });
+    Object.defineProperty(picture, 'clientWidth', { value: 64 });
+    Object.defineProperty(picture, 'clientHeight', { value: 48 });
+    expect(screen.getByRole('button', { name: 'Zoom to 100%' })).toBeInTheDocument();
+    fireEvent.load(picture);
+    expect(screen.queryByRole('button', { name: 'Zoom to 100%' })).not.toBeInTheDocument();
+    fireEvent.click(picture);
+    expect(screen.queryByRole('img', { name: /at full size/ })).not.toBeInTheDocument();
+  });
+
   it('links to the original file in a new tab', () => {
     render(<AssetPreview asset={makeAsset({ id: 4 })} />);
     const link = screen.getByRole('link', { name: 'Open the original file' });

@@ -31,6 +31,8 @@ export function ZoomableImage(props: ZoomableImageProps) {
 
 function ZoomableFrame({ src, originalSrc, placeholderSrc, blurhash, width, height, alt }: ZoomableImageProps) {
   const [loaded, setLoaded] = useState(false);
+  // Whether the original is larger than it is shown: a picture shown at its own size has nothing to zoom to.
+  const [zoomable, setZoomable] = useState(true);
   const [failed, setFailed] = useState(false);
   // Where the picture was clicked, as fractions of its size: that point is centred once zoomed.
   const [zoomedAt, setZoomedAt] = useState<{ x: number; y: number } | null>(null);
@@ -109,8 +111,10 @@ function ZoomableFrame({ src, originalSrc, placeholderSrc, blurhash, width, heig
             drag.current = null;
           }}
           onKeyDown={(event) => {
-            if (event.key === 'Enter' || event.key === ' ') {
+            // Escape leaves the zoom first, and only then (pressed again) the viewer.
+            if (event.key === 'Enter' || event.key === ' ' || event.key === 'Escape') {
               event.preventDefault();
+              event.stopPropagation();
               zoomOut();
             }
           }}
@@ -132,23 +136,31 @@ function ZoomableFrame({ src, originalSrc, placeholderSrc, blurhash, width, heig
       ) : (
         <img
           ref={picture}
-          className={loaded ? 'viewer__picture viewer__picture--loaded' : 'viewer__picture'}
+          className={zoomable ? 'viewer__picture viewer__picture--zoomable' : 'viewer__picture'}
           src={src}
           alt={alt}
           width={known ? width : undefined}
           height={known ? height : undefined}
           decoding="async"
-          onLoad={() => setLoaded(true)}
+          onLoad={(event) => {
+            const shown = event.currentTarget;
+            const full = known ? { width, height } : { width: shown.naturalWidth, height: shown.naturalHeight };
+            // jsdom lays nothing out (0 x 0 shown): zoomable, as a picture larger than its box is.
+            setZoomable(shown.clientWidth === 0 || full.width > shown.clientWidth + 1 || full.height > shown.clientHeight + 1);
+            setLoaded(true);
+          }}
           onError={() => setFailed(true)}
-          onClick={zoomIn}
+          onClick={zoomable ? zoomIn : undefined}
           style={!loaded && placeholder ? { backgroundImage: `url("${placeholder}")` } : undefined}
         />
       )}
-      <div className="viewer__tools">
-        <button type="button" aria-pressed={zoomed} onClick={() => (zoomed ? zoomOut() : zoomIn())}>
-          {zoomed ? 'Fit to screen' : 'Zoom to 100%'}
-        </button>
-      </div>
+      {(zoomable || zoomed) && (
+        <div className="viewer__tools">
+          <button type="button" aria-pressed={zoomed} onClick={() => (zoomed ? zoomOut() : zoomIn())}>
+            {zoomed ? 'Fit to screen' : 'Zoom to 100%'}
+          </button>
+        </div>
+      )}
     </div>
   );
 }
