@@ -155,6 +155,7 @@ def test_progress_events_arrive_in_order_for_one_asset(live: LiveSystem) -> None
         "validate",
         "metadata",
         "thumbnail",
+        "preview",  # longer than 1600 px: a preview, its own stage
         "done",
     ]
     assert [u["progress"] for u in updates] == sorted(u["progress"] for u in updates)
