@@ -27,7 +27,7 @@ from assets.jobs.processing.pipeline import ProcessingResult, SourceFile, Stage,
 from assets.jobs.renditions import remove_rendition_file, rendition_files
 from assets.library import dates, tags
 from assets.library.media_columns import media_columns
-from assets.models import Asset, AssetStatus, ProcessingStage, thumbnail_url_for
+from assets.models import Asset, AssetStatus, ProcessingStage, tag_key, thumbnail_url_for
 from assets.realtime import events
 from mam.config import Config
 
@@ -215,7 +215,10 @@ def _process(asset_id: int) -> None:
     for rendition, reason in result.missing.items():
         logger.warning("asset %s is ready without its %s: %s", asset_id, rendition, reason)
     _remove_superseded_renditions(asset, result)
-    keywords = result.metadata.get("keywords")
+    # The file's keywords become tags once: those an earlier processing already read (and
+    # someone may since have removed as tags) are not added again by a reprocess.
+    read_before = {tag_key(k) for k in (asset.media_metadata or {}).get("keywords") or []}
+    keywords = [k for k in result.metadata.get("keywords") or [] if tag_key(k) not in read_before]
     if keywords:
         tags.add_keywords(asset_id=asset_id, keywords=keywords)
     logger.info(

@@ -85,3 +85,24 @@ def test_processing_adds_the_keywords_to_the_tags_it_has_and_never_removes_one(
     tags.set_tags(asset_id=asset.pk, names=["SUNSET", "mine"])
     worker.process_asset(asset.pk)
     assert Asset.objects.get(pk=asset.pk).tag_list == ["Beach", "Family", "mine", "SUNSET"]
+
+
+@pytest.mark.django_db
+def test_a_keyword_tag_someone_removed_is_not_added_back_by_a_reprocess(
+    media_root: Path, task_delay: object
+) -> None:
+    from assets.library import tags
+
+    jpeg_with(media_root / "k.jpg", iptc=("Beach", "wrong"))
+    asset = services.register_asset(file_path="k.jpg")
+    worker.process_asset(asset.pk)
+    assert Asset.objects.get(pk=asset.pk).tag_list == ["Beach", "wrong"]
+    tags.set_tags(asset_id=asset.pk, names=["Beach"])  # "wrong" was wrong
+    services.reprocess_assets(Asset.objects.filter(pk=asset.pk))
+    worker.process_asset(asset.pk)
+    assert Asset.objects.get(pk=asset.pk).tag_list == ["Beach"]
+    # A keyword the file gained since is new, and becomes a tag.
+    jpeg_with(media_root / "k.jpg", iptc=("Beach", "wrong", "Lisbon"))
+    services.reprocess_assets(Asset.objects.filter(pk=asset.pk))
+    worker.process_asset(asset.pk)
+    assert Asset.objects.get(pk=asset.pk).tag_list == ["Beach", "Lisbon"]
