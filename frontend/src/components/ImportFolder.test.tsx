@@ -142,6 +142,16 @@ describe('ImportFolder', () => {
     expect(within(article).queryByRole('button', { name: /Cancel/ })).not.toBeInTheDocument();
   });
 
+  it('shows a cancel asked for elsewhere (another tab, before a reload) as under way', async () => {
+    const running = makeImportJob({ id: 9, status: 'running', total: 40, counts: counts({ added: 4 }), cancel_requested: true });
+    serve([running]);
+    render(<ImportFolder connection={null} />);
+    const article = await screen.findByRole('article', { name: /Import of holiday\/2024/ });
+    const button = within(article).getByRole('button', { name: 'Cancel the import of holiday/2024' });
+    expect(button).toHaveTextContent('Cancelling…');
+    expect(button).toBeDisabled();
+  });
+
   it('says so when the job ended before the cancel reached it', async () => {
     const running = makeImportJob({ id: 9, status: 'running', total: 10, counts: counts({ added: 9 }) });
     serve([running], { 'POST /api/v1/imports/9/cancel': () => errorResponse(409, 'This import has already ended (done)', { import_id: 9 }) });

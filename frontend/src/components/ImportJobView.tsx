@@ -35,6 +35,8 @@ export function ImportJobView({ job, onCancel, expanded = true }: ImportJobViewP
   const id = useId();
   const [cancelling, setCancelling] = useState(false);
   const [cancelError, setCancelError] = useState<string | null>(null);
+  // Asked here, or (as the server says) from another tab or before a reload.
+  const stopping = cancelling || job.cancel_requested === true;
   const active = isActive(job.status);
   const where = folderLabel(job.path);
   const rejections = job.rejections ?? [];
@@ -102,8 +104,8 @@ export function ImportJobView({ job, onCancel, expanded = true }: ImportJobViewP
       {job.status === 'failed' && job.error && <p className="field__error">{job.error}</p>}
       {active && (
         <div className="import-job__actions">
-          <button type="button" onClick={() => void cancel()} disabled={cancelling} aria-label={`Cancel the import of ${where}`}>
-            {cancelling ? 'Cancelling…' : 'Cancel'}
+          <button type="button" onClick={() => void cancel()} disabled={stopping} aria-label={`Cancel the import of ${where}`}>
+            {stopping ? 'Cancelling…' : 'Cancel'}
           </button>
         </div>
       )}

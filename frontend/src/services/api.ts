@@ -750,6 +750,8 @@ export interface ImportJob {
   /** The first rejected files (the server keeps a bounded number); absent from a live update. */
   rejections?: ImportRejection[];
   error: string | null;
+  /** Someone asked it to stop (from this tab or another): it stops at its next batch. */
+  cancel_requested?: boolean;
   created_by: string | null;
   created_at: string;
   started_at: string | null;
