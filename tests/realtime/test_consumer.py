@@ -4,6 +4,7 @@ WebsocketCommunicator, with the real Redis channel layer."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
@@ -11,11 +12,12 @@ from typing import Any
 import pytest
 import redis
 from asgiref.sync import sync_to_async
+from channels.layers import get_channel_layer
 from channels.testing import WebsocketCommunicator
 from django.db import connections
 
 from assets.models import Asset, AssetStatus
-from assets.realtime import delivery, events, presence
+from assets.realtime import delivery, events, fanout, presence
 from assets.realtime.routing import websocket_application
 from mam.config import Config
 from tests.factories import AssetFactory
@@ -39,6 +41,27 @@ def close_the_database_threads_connection() -> Iterator[None]:
     would outlive the test (and keep PostgreSQL from dropping the test database at the end)."""
     yield
     asyncio.run(sync_to_async(connections.close_all, thread_sensitive=True)())
+
+
+@pytest.fixture(autouse=True)
+async def stop_the_fanout() -> AsyncIterator[None]:
+    """Ends this test loop's fan-out before the loop closes. Left to the loop's own close, a
+    cancel that reached the layer's blocking Redis read was once lost there, and the close
+    waited until Redis dropped the idle connection, 300 s later (the PostgreSQL pass of CI,
+    2026-11-27). If the cancel does not end it, closing the layer's connections does."""
+    yield
+    fan = fanout._fanouts.get(asyncio.get_running_loop())
+    tasks = [t for t in (fan._task, fan._membership) if t is not None] if fan else []
+    for task in tasks:
+        task.cancel()
+    if not tasks:
+        return
+    _, pending = await asyncio.wait(tasks, timeout=2)
+    if pending:
+        with contextlib.suppress(Exception):
+            await asyncio.wait_for(get_channel_layer().close_pools(), timeout=5)
+        _, pending = await asyncio.wait(pending, timeout=5)
+    assert not pending, f"the fan-out did not stop: {pending}"
 
 
 @pytest.fixture(autouse=True)
