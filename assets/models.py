@@ -39,6 +39,7 @@ class ProcessingStage(models.TextChoices):
 class MediaType(models.TextChoices):
     IMAGE = "image", "Image"
     VIDEO = "video", "Video"
+    AUDIO = "audio", "Audio"
 
 
 def tag_key(name: str) -> str:

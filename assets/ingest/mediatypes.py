@@ -26,6 +26,11 @@ GIF = MediaFormat(MediaType.IMAGE, "image/gif", "gif", pillow_format="GIF")
 MP4 = MediaFormat(MediaType.VIDEO, "video/mp4", "isobmff", ffmpeg_demuxer="mov")
 MOV = MediaFormat(MediaType.VIDEO, "video/quicktime", "isobmff", ffmpeg_demuxer="mov")
 AVI = MediaFormat(MediaType.VIDEO, "video/x-msvideo", "avi", ffmpeg_demuxer="avi")
+MP3 = MediaFormat(MediaType.AUDIO, "audio/mpeg", "mp3", ffmpeg_demuxer="mp3")
+WAV = MediaFormat(MediaType.AUDIO, "audio/wav", "wav", ffmpeg_demuxer="wav")
+FLAC = MediaFormat(MediaType.AUDIO, "audio/flac", "flac", ffmpeg_demuxer="flac")
+OGG = MediaFormat(MediaType.AUDIO, "audio/ogg", "ogg", ffmpeg_demuxer="ogg")
+M4A = MediaFormat(MediaType.AUDIO, "audio/mp4", "isobmff", ffmpeg_demuxer="mov")
 
 # CONTRACT.md section 2: extensions compared case-insensitively.
 FORMATS_BY_EXTENSION: dict[str, MediaFormat] = {
@@ -36,9 +41,19 @@ FORMATS_BY_EXTENSION: dict[str, MediaFormat] = {
     ".mp4": MP4,
     ".mov": MOV,
     ".avi": AVI,
+    ".mp3": MP3,
+    ".wav": WAV,
+    ".flac": FLAC,
+    ".ogg": OGG,
+    ".oga": OGG,
+    ".opus": OGG,
+    ".m4a": M4A,
 }
 SUPPORTED_EXTENSIONS = frozenset(FORMATS_BY_EXTENSION)
 SNIFF_BYTES = 64
+
+# An .mp4 or .mov holding only sound is registered as a video and becomes an audio asset when
+# processing finds no picture in it (pipeline.process_file): only the decoder can tell.
 
 # ISO base media file format (MP4 and QuickTime) boxes that may open a file.
 _ISOBMFF_BOXES = {b"ftyp", b"moov", b"mdat", b"wide", b"free", b"skip", b"pnot"}
@@ -62,6 +77,44 @@ def is_supported_name(name: str) -> bool:
     return Path(name).suffix.lower() in SUPPORTED_EXTENSIONS
 
 
+# The first packet of an Ogg stream names its codec: the sound ones MAM takes (Theora video,
+# which no browser plays, is not among them).
+_OGG_AUDIO_CODECS = (b"\x01vorbis", b"OpusHead", b"\x7fFLAC")
+_OGG_PAGE_HEADER = 27  # bytes of a page header, up to its segment table
+
+
+def _is_id3(head: bytes) -> bool:
+    """An ID3v2 tag (what most MP3s begin with): "ID3", a version 2 to 4, and a size of
+    four 7-bit bytes."""
+    return (
+        len(head) >= 10
+        and head[:3] == b"ID3"
+        and 2 <= head[3] <= 4
+        and head[4] != 0xFF
+        and all(b < 0x80 for b in head[6:10])
+    )
+
+
+def _is_mpeg_audio_frame(head: bytes) -> bool:
+    """An MPEG audio frame header: 11 set sync bits, then a version, a layer, a bitrate and a
+    sample rate that are not the reserved values (a JPEG's FF D8 and AAC's ADTS FF F1 fail)."""
+    if len(head) < 4 or head[0] != 0xFF or head[1] & 0xE0 != 0xE0:
+        return False
+    version = (head[1] >> 3) & 0b11
+    layer = (head[1] >> 1) & 0b11
+    bitrate = head[2] >> 4
+    sample_rate = (head[2] >> 2) & 0b11
+    return version != 0b01 and layer != 0b00 and bitrate != 0b1111 and sample_rate != 0b11
+
+
+def _is_ogg_audio(head: bytes) -> bool:
+    if len(head) <= _OGG_PAGE_HEADER or head[:4] != b"OggS":
+        return False
+    # The header's last byte counts the segment table's entries; the packet follows them.
+    packet = _OGG_PAGE_HEADER + head[_OGG_PAGE_HEADER - 1]
+    return head[packet:].startswith(_OGG_AUDIO_CODECS)
+
+
 def _sniffed_family(head: bytes) -> str | None:
     if head.startswith(b"\xff\xd8\xff"):
         return "jpeg"
@@ -71,8 +124,16 @@ def _sniffed_family(head: bytes) -> str | None:
         return "gif"
     if len(head) >= 12 and head[:4] == b"RIFF" and head[8:12] == b"AVI ":
         return "avi"
+    if len(head) >= 12 and head[:4] == b"RIFF" and head[8:12] == b"WAVE":
+        return "wav"
     if len(head) >= 8 and head[4:8] in _ISOBMFF_BOXES:
         return "isobmff"
+    if head.startswith(b"fLaC"):
+        return "flac"
+    if _is_ogg_audio(head):
+        return "ogg"
+    if _is_id3(head) or _is_mpeg_audio_frame(head):
+        return "mp3"
     return None
 
 
