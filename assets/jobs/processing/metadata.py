@@ -1,4 +1,4 @@
-"""Metadata extraction: images with Pillow, videos with ffprobe (through ffmpeg-python)."""
+"""Metadata extraction: images with Pillow, videos and audio with ffprobe."""
 
 from __future__ import annotations
 
@@ -62,6 +62,25 @@ class VideoInfo:
     sample_aspect_ratio: str | None = None
     captured_at: str | None = None  # the container's creation_time, ISO 8601
     camera: str | None = None  # "Make Model" from the container's tags, as for photos
+
+    def as_metadata(self) -> dict[str, Any]:
+        return {k: v for k, v in asdict(self).items() if v is not None and k != "container"}
+
+
+@dataclass(frozen=True)
+class AudioInfo:
+    duration: float | None
+    codec: str
+    bitrate: int | None
+    sample_rate: int | None
+    channels: int | None
+    channel_layout: str | None = None  # ffprobe's name: "mono", "stereo", "5.1(side)"
+    container: str = ""
+    # What the file's tags call the recording (ID3, Vorbis comments, MP4 atoms).
+    title: str | None = None
+    artist: str | None = None
+    album: str | None = None
+    captured_at: str | None = None  # the container's creation_time, ISO 8601
 
     def as_metadata(self) -> dict[str, Any]:
         return {k: v for k, v in asdict(self).items() if v is not None and k != "container"}
@@ -196,7 +215,8 @@ def _rotation(stream: dict[str, Any]) -> int:
     return int(float(rotate)) % 360 if rotate else 0
 
 
-def probe_video(path: Path, demuxer: str, limits: DecoderLimits) -> VideoInfo:
+def probe_report(path: Path, demuxer: str, limits: DecoderLimits) -> dict[str, Any]:
+    """ffprobe's account of the file's container and streams, pinned to its demuxer."""
     args = [
         limits.ffprobe,
         "-v",
@@ -212,11 +232,38 @@ def probe_video(path: Path, demuxer: str, limits: DecoderLimits) -> VideoInfo:
         report = json.loads(run_decoder(args, limits) or b"{}")
     except json.JSONDecodeError:
         raise CorruptMedia("ffprobe returned unreadable output") from None
-    streams = report.get("streams") or []
-    video = next((s for s in streams if s.get("codec_type") == "video"), None)
+    return report if isinstance(report, dict) else {}
+
+
+def _stream(report: dict[str, Any], codec_type: str) -> dict[str, Any] | None:
+    """The first stream of the type; a cover picture attached to a song is not video."""
+    for stream in report.get("streams") or []:
+        attached = (stream.get("disposition") or {}).get("attached_pic")
+        if stream.get("codec_type") == codec_type and not attached and isinstance(stream, dict):
+            return stream
+    return None
+
+
+def has_picture(report: dict[str, Any]) -> bool:
+    """Whether the file has a video stream to show (an audio file's cover art is not one)."""
+    video = _stream(report, "video")
+    return video is not None and bool(video.get("width"))
+
+
+def has_sound(report: dict[str, Any]) -> bool:
+    return _stream(report, "audio") is not None
+
+
+def probe_video(path: Path, demuxer: str, limits: DecoderLimits) -> VideoInfo:
+    return video_info_of(probe_report(path, demuxer, limits), demuxer)
+
+
+def video_info_of(report: dict[str, Any], demuxer: str) -> VideoInfo:
+    """The video's metadata from probe_report(); CorruptMedia when it has no picture."""
+    video = _stream(report, "video")
     if video is None or not video.get("width"):
         raise CorruptMedia("No video stream found")
-    audio = next((s for s in streams if s.get("codec_type") == "audio"), None)
+    audio = _stream(report, "audio")
     fmt = report.get("format") or {}
     rotation = _rotation(video)
     coded_width, coded_height = int(video["width"]), int(video["height"])
@@ -244,6 +291,49 @@ def probe_video(path: Path, demuxer: str, limits: DecoderLimits) -> VideoInfo:
         sample_aspect_ratio=f"{sar[0]}:{sar[1]}" if sar else None,
         captured_at=_creation_time(fmt, video),
         camera=_video_camera(fmt),
+    )
+
+
+_PLAIN_LAYOUTS = {1: "mono", 2: "stereo"}
+# How long a tag value may be in the metadata: titles, not essays.
+AUDIO_TAG_MAX_CHARS = 300
+
+
+def _audio_tag(fmt: dict[str, Any], audio: dict[str, Any], name: str) -> str | None:
+    """A title/artist/album tag, in any letter case, from the container (ID3, MP4) or the
+    stream (Ogg and FLAC keep their Vorbis comments there)."""
+    for tags in (fmt.get("tags"), audio.get("tags")):
+        for key, value in (tags if isinstance(tags, dict) else {}).items():
+            text = str(value).strip("\x00 \t\r\n")
+            if str(key).lower() == name and text:
+                return text[:AUDIO_TAG_MAX_CHARS]
+    return None
+
+
+def audio_info_of(report: dict[str, Any], demuxer: str) -> AudioInfo:
+    """The sound's metadata from probe_report(); CorruptMedia when it has no audio stream."""
+    audio = _stream(report, "audio")
+    if audio is None:
+        raise CorruptMedia("No audio stream found")
+    fmt = report.get("format") or {}
+    duration = _float(fmt.get("duration")) or _float(audio.get("duration"))
+    bitrate = _float(audio.get("bit_rate")) or _float(fmt.get("bit_rate"))
+    rate = _float(audio.get("sample_rate"))
+    channels = audio.get("channels")
+    # WAV and some raw streams name no layout: one channel is mono and two are stereo.
+    layout = audio.get("channel_layout") or _PLAIN_LAYOUTS.get(channels)
+    return AudioInfo(
+        duration=round(duration, 3) if duration else None,
+        codec=str(audio.get("codec_name") or "unknown"),
+        bitrate=int(bitrate) if bitrate else None,
+        sample_rate=int(rate) if rate else None,
+        channels=channels if isinstance(channels, int) and channels > 0 else None,
+        channel_layout=str(layout) if layout else None,
+        container=str(fmt.get("format_name", demuxer)),
+        title=_audio_tag(fmt, audio, "title"),
+        artist=_audio_tag(fmt, audio, "artist"),
+        album=_audio_tag(fmt, audio, "album"),
+        captured_at=_creation_time(fmt, audio),
     )
 
 
