@@ -82,15 +82,17 @@ class FileContentNegotiation(BaseContentNegotiation):
 # The rendition files served under /thumbnails/, all named by the source's sha256:
 # <sha256>-<edge>[-v<rendering version>].jpg, thumbnails and previews
 # (processing.thumbnails.thumbnail_name; names from before versions have none and are still
-# served); <sha256>-proxy-v<version>.mp4 (processing.proxy.proxy_name); and a scrub strip's
-# <sha256>-scrub-v<version>.vtt and the .jpg sprite it points at (processing.scrubstrip).
+# served); <sha256>-proxy-v<version>.mp4, or .m4a for a sound (processing.proxy.proxy_name);
+# and a scrub strip's <sha256>-scrub-v<version>.vtt and the .jpg sprite it points at
+# (processing.scrubstrip).
 THUMBNAIL_NAME = re.compile(
-    r"^[0-9a-f]{64}-(?:[0-9]{2,4}(?:-v[0-9]{1,4})?\.jpg|proxy-v[0-9]{1,4}\.mp4"
+    r"^[0-9a-f]{64}-(?:[0-9]{2,4}(?:-v[0-9]{1,4})?\.jpg|proxy-v[0-9]{1,4}\.(?:mp4|m4a)"
     r"|scrub-v[0-9]{1,4}\.(?:jpg|vtt))$"
 )
 RENDITION_CONTENT_TYPES = {
     ".jpg": "image/jpeg",
     ".mp4": "video/mp4",
+    ".m4a": "audio/mp4",
     ".vtt": "text/vtt; charset=utf-8",
 }
 # What the video player fetches, a few files per video opened (proxy, scrub VTT and sprite):

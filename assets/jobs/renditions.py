@@ -70,6 +70,21 @@ def _current_video_suffixes() -> tuple[str, str]:
     return proxy_name(""), scrub_vtt_name("")
 
 
+def _lacks_audio_renditions(metadata: Mapping[str, Any], files: Mapping[str, str]) -> str | None:
+    """A sound has no scrub strip: only the check for playback, and the proxy when browsers
+    cannot play it."""
+    from assets.jobs.processing.proxy import proxy_name
+
+    if not isinstance(metadata.get("browser_playable"), bool):
+        return "not checked for playback in a browser"
+    if not metadata["browser_playable"]:
+        if "proxy_url" not in files:
+            return "no proxy for a sound browsers cannot play"
+        if not files["proxy_url"].endswith(proxy_name("", audio=True)):
+            return "a proxy of an older version"
+    return None
+
+
 def _lacks_video_renditions(metadata: Mapping[str, Any], files: Mapping[str, str]) -> str | None:
     proxy_suffix, scrub_suffix = _current_video_suffixes()
     if "scrub_vtt_url" not in files:
@@ -90,7 +105,8 @@ def lacks_renditions(asset: Any) -> str | None:
     """Why a ready asset should be processed again to get what processing makes now, or None:
     a rendition that failed, one its version of processing did not make yet (no blurhash, no
     perceptual hash, a thumbnail of an older rendering; for a video no scrub strip, or no
-    proxy when browsers cannot play it), or a file gone from THUMBNAIL_DIR."""
+    proxy when browsers cannot play it; for a sound, which has no perceptual hash, no proxy
+    when browsers cannot play it), or a file gone from THUMBNAIL_DIR."""
     metadata = asset.media_metadata or {}
     if metadata.get("renditions_missing"):
         return "a rendition failed: " + ", ".join(sorted(metadata["renditions_missing"]))
@@ -101,7 +117,11 @@ def lacks_renditions(asset: Any) -> str | None:
         return "a thumbnail of an older rendering"
     if "blurhash" not in metadata:
         return "no blurhash"
-    if asset.perceptual_hash is None:
+    if asset.media_type == "audio":
+        audio_reason = _lacks_audio_renditions(metadata, files)
+        if audio_reason:
+            return audio_reason
+    elif asset.perceptual_hash is None:
         return "no perceptual hash"
     if asset.media_type == "video":
         video_reason = _lacks_video_renditions(metadata, files)

@@ -228,6 +228,8 @@ def _process(asset_id: int) -> None:
         time.monotonic() - started,
         result.thumbnail.name,
     )
+    # Timed as what the file turned out to be (an .mp4 of sound alone is audio).
+    report.timer.media_type = result.kind
     report.timer.finish()
     events.publish_processing_update(
         asset_id=asset_id,
@@ -241,7 +243,8 @@ def _process(asset_id: int) -> None:
 def _rendition_metadata(result: ProcessingResult) -> dict[str, Any]:
     """What media_metadata says of the renditions. No preview_url: the original is what to
     show (it is no larger than a preview), or, when `renditions_missing` names the preview,
-    it failed. A video says whether a browser plays it as it is (`browser_playable`); no
+    it failed. A video or a sound says whether a browser plays it as it is
+    (`browser_playable`); no
     proxy_url then means the player uses /content, or, when `renditions_missing` names the
     proxy, that nothing playable exists. `renditions_missing` maps each failed rendition to
     why."""
@@ -270,12 +273,15 @@ def _rendition_metadata(result: ProcessingResult) -> dict[str, Any]:
 
 def _store_result(asset_id: int, result: ProcessingResult, mtime_ns: int = 0) -> bool:
     """Marks the asset ready with its metadata, and the columns the list filters by copied out
-    of it (a reprocess rewrites them all); False when it was deleted meanwhile."""
+    of it (a reprocess rewrites them all), and its media type as processing found it (an .mp4
+    or .mov with sound and no picture is registered as a video and stored as audio); False
+    when it was deleted meanwhile."""
     now = timezone.now()
     metadata = {**result.metadata, **_rendition_metadata(result)}
     updated = Asset.objects.filter(pk=asset_id).update(
         captured_at=dates.captured_at(metadata, mtime_ns or time.time_ns()),
         **media_columns(result.metadata),
+        media_type=result.kind,
         status=AssetStatus.READY,
         processing_stage=ProcessingStage.DONE,
         processing_progress=100,

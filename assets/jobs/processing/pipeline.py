@@ -1,6 +1,7 @@
 """The stages for one file: validate, metadata (with the checksum), thumbnail, then the
 renditions beside it (preview, blurhash; for videos the scrub strip and, when a browser
-cannot play the original, a proxy), each of which may fail alone. No Django here."""
+cannot play the original, a proxy; for audio a waveform as the thumbnail and, when a browser
+cannot play it, an audio proxy), each of which may fail alone. No Django here."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import io
 import os
 import struct
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -28,15 +29,20 @@ from assets.jobs.processing.errors import (
 )
 from assets.jobs.processing.metadata import (
     animation_duration,
+    audio_info_of,
     check_decode_memory,
+    has_picture,
+    has_sound,
     hostile_image_guard,
     image_info,
     open_image,
-    probe_video,
+    probe_report,
+    video_info_of,
 )
 from assets.jobs.processing.perceptual import dhash_of, dhash_of_jpeg
 from assets.jobs.processing.proxy import (
     Proxy,
+    audio_playback_of,
     browser_playable,
     make_proxy,
     playback_probe,
@@ -56,6 +62,7 @@ from assets.jobs.processing.thumbnails import (
     thumbnail_name,
     wants_preview,
 )
+from assets.jobs.processing.waveform import render_waveform
 
 CHUNK = 1024 * 1024
 T = TypeVar("T")
@@ -83,7 +90,7 @@ class Rendition(StrEnum):
     PREVIEW = "preview"
     BLURHASH = "blurhash"
     PERCEPTUAL_HASH = "perceptual_hash"  # not a file: what finds near-duplicates
-    PROXY = "proxy"  # videos a browser cannot play as they are
+    PROXY = "proxy"  # videos and audio a browser cannot play as they are
     SCRUB = "scrub"  # videos: the sprite sheet and its WebVTT for seek-bar previews
 
 
@@ -92,7 +99,7 @@ class SourceFile:
     """What the caller knows of the file: where it is, what it must be, how it looked."""
 
     path: Path
-    kind: str  # "image" | "video"
+    kind: str  # "image" | "video" | "audio" (what the extension promised)
     pillow_format: str | None
     ffmpeg_demuxer: str | None
     expected_size: int
@@ -113,6 +120,8 @@ class ProcessingResult:
     scrub: ScrubStrip | None = None
     # Rendition value -> why it could not be made.
     missing: dict[str, str] = dataclasses.field(default_factory=dict)
+    # What the file turned out to be: an .mp4 or .mov with sound and no picture is "audio".
+    kind: str = "image"
 
 
 def _failure_reason(rendition: Rendition, exc: Exception) -> str:
@@ -242,20 +251,87 @@ def _image_renditions(
     return preview, placeholder, missing
 
 
-def process_video(
+def process_timed_media(
     source: SourceFile, thumbnail_dir: Path, limits: DecoderLimits, report: StageReporter
 ) -> ProcessingResult:
+    """A video or a sound: ffprobe's report decides which. The one place an .mp4 or .mov
+    with an audio stream and no picture (a phone's voice memo, a recorder's take) becomes
+    an audio asset; an audio file's cover picture does not make it a video."""
     demuxer = source.ffmpeg_demuxer or ""
     report(Stage.METADATA, 30)
     # The checksum reads the whole file while ffprobe and ffmpeg work in their own processes.
     with ThreadPoolExecutor(1, thread_name_prefix="mam-sha256") as pool:
         checksum_job = pool.submit(sha256_of, source.path)
-        info = probe_video(source.path, demuxer, limits)
-        report(Stage.THUMBNAIL, 60)
-        frame = extract_video_frame(
-            source.path, demuxer, info.duration, limits, (info.width, info.height)
+        probe = probe_report(source.path, demuxer, limits)
+        if source.kind == "audio" or (not has_picture(probe) and has_sound(probe)):
+            return process_audio(source, probe, checksum_job, thumbnail_dir, limits, report)
+        return process_video(source, probe, checksum_job, thumbnail_dir, limits, report)
+
+
+def process_audio(
+    source: SourceFile,
+    probe: dict[str, Any],
+    checksum_job: Future[str],
+    thumbnail_dir: Path,
+    limits: DecoderLimits,
+    report: StageReporter,
+) -> ProcessingResult:
+    """A sound: its waveform as the thumbnail (and its blurhash), and an AAC .m4a proxy when
+    a browser cannot play it as it is. No scrub strip, no perceptual hash: waveforms of
+    different recordings look alike, and would be offered as near-duplicates."""
+    demuxer = source.ffmpeg_demuxer or ""
+    info = audio_info_of(probe, demuxer)
+    report(Stage.THUMBNAIL, 60)
+    wave = render_waveform(source.path, demuxer, limits)
+    checksum = checksum_job.result()
+    thumb = store_thumbnail(thumbnail_dir, thumbnail_name(checksum), wave)
+    missing: dict[str, str] = {}
+    placeholder = _attempt(Rendition.BLURHASH, lambda: _blurhash_of_jpeg(wave), missing)
+    playback = _attempt(Rendition.PROXY, lambda: audio_playback_of(probe), missing)
+    playable = browser_playable(playback) if playback is not None else None
+    proxy = None
+    if playback is not None and not playable:
+        report(Stage.PROXY, 80)
+        proxy = _attempt(
+            Rendition.PROXY,
+            lambda: make_proxy(
+                source.path,
+                demuxer,
+                playback,
+                None,
+                limits,
+                thumbnail_dir,
+                proxy_name(checksum, audio=True),
+            ),
+            missing,
         )
-        checksum = checksum_job.result()
+    return ProcessingResult(
+        checksum=checksum,
+        metadata=info.as_metadata(),
+        thumbnail=thumb,
+        blurhash=placeholder,
+        browser_playable=playable,
+        proxy=proxy,
+        missing=missing,
+        kind="audio",
+    )
+
+
+def process_video(
+    source: SourceFile,
+    probe: dict[str, Any],
+    checksum_job: Future[str],
+    thumbnail_dir: Path,
+    limits: DecoderLimits,
+    report: StageReporter,
+) -> ProcessingResult:
+    demuxer = source.ffmpeg_demuxer or ""
+    info = video_info_of(probe, demuxer)
+    report(Stage.THUMBNAIL, 60)
+    frame = extract_video_frame(
+        source.path, demuxer, info.duration, limits, (info.width, info.height)
+    )
+    checksum = checksum_job.result()
     thumb = store_thumbnail(thumbnail_dir, thumbnail_name(checksum), frame)
     missing: dict[str, str] = {}
     placeholder = _attempt(Rendition.BLURHASH, lambda: _blurhash_of_jpeg(frame), missing)
@@ -306,6 +382,7 @@ def process_video(
         proxy=proxy,
         scrub=scrub,
         missing=missing,
+        kind="video",
     )
 
 
@@ -317,8 +394,8 @@ def process_file(
     _check_unchanged(source)
     if source.kind == "image":
         result = process_image(source, thumbnail_dir, limits, report)
-    elif source.kind == "video":
-        result = process_video(source, thumbnail_dir, limits, report)
+    elif source.kind in {"video", "audio"}:
+        result = process_timed_media(source, thumbnail_dir, limits, report)
     else:
         raise CorruptMedia(f"Unsupported media kind {source.kind!r}")
     # A file rewritten while we read it gives a checksum of neither version.

@@ -1,5 +1,6 @@
 """Proxies: an H.264/AAC MP4 of at most 720p for the videos a browser cannot play as they are,
-decided from what ffprobe says of the codecs and the container (never from the extension)."""
+and an AAC .m4a for such audio, decided from what ffprobe says of the codecs and the
+container (never from the extension)."""
 
 from __future__ import annotations
 
@@ -49,6 +50,10 @@ _PLAYABLE_AUDIO = {
     "mp4": frozenset({"aac", "mp3", "opus", "flac"}) | _PCM,
     "webm": frozenset({"opus", "vorbis"}),
     "ogg": frozenset({"opus", "vorbis", "flac"}),
+    # The sound-only containers: MP3, WAV (linear PCM; not ADPCM, mu-law or GSM) and FLAC.
+    "mp3": frozenset({"mp3"}),
+    "wav": _PCM,
+    "flac": frozenset({"flac"}),
 }
 # 8-bit 4:2:0 H.264 is what every Chromium build is sure to decode; High 10, 4:2:2 and 4:4:4
 # get a proxy, which plays everywhere (Debian's Chromium, tried with generated files, plays
@@ -71,7 +76,7 @@ class PlaybackProbe:
     """What ffprobe says that decides whether a browser plays a file as it is."""
 
     container: str  # ffprobe's format_name
-    video_codec: str
+    video_codec: str | None  # None: a sound-only file (audio_playback_of)
     video_profile: str | None
     pixel_format: str | None
     audio_codec: str | None  # None: no audio stream
@@ -96,16 +101,34 @@ class PlaybackProbe:
         )
 
 
+def audio_playback_of(report: dict[str, Any]) -> PlaybackProbe:
+    """What decides whether a browser plays a sound-only file, from the full ffprobe report
+    the metadata was read from (`-show_format -show_streams`: no second ffprobe)."""
+    streams = report.get("streams") or []
+    audio = next((s for s in streams if s.get("codec_type") == "audio"), None)
+    if audio is None:
+        raise CorruptMedia("No audio stream found")
+    rate = str(audio.get("sample_rate") or "")
+    return PlaybackProbe(
+        container=str((report.get("format") or {}).get("format_name") or ""),
+        video_codec=None,
+        video_profile=None,
+        pixel_format=None,
+        audio_codec=str(audio.get("codec_name") or "unknown"),
+        audio_sample_rate=int(rate) if rate.isdigit() else None,
+    )
+
+
 @dataclass(frozen=True)
 class Proxy:
     name: str  # beside the thumbnails, named by the source's checksum and the proxy version
-    width: int
-    height: int
+    width: int | None  # None: an audio proxy
+    height: int | None
 
 
-def proxy_name(checksum: str) -> str:
-    """`<sha256>-proxy-v<version>.mp4`."""
-    return f"{checksum}-proxy-v{PROXY_VERSION}.mp4"
+def proxy_name(checksum: str, *, audio: bool = False) -> str:
+    """`<sha256>-proxy-v<version>.mp4`, or `.m4a` for a sound-only file's proxy."""
+    return f"{checksum}-proxy-v{PROXY_VERSION}.{'m4a' if audio else 'mp4'}"
 
 
 def playback_probe(path: Path, demuxer: str, limits: DecoderLimits) -> PlaybackProbe:
@@ -137,6 +160,9 @@ def _container_family(format_name: str) -> str | None:
         return "webm"
     if "ogg" in names:
         return "ogg"
+    for sound_only in ("mp3", "wav", "flac"):
+        if sound_only in names:
+            return sound_only
     return None
 
 
@@ -150,7 +176,12 @@ def unplayable_reason(probe: PlaybackProbe) -> str | None:
     if family is None:
         return f"Browsers do not play the {probe.container.split(',')[0] or 'unknown'} container"
     codec = probe.video_codec
-    if codec not in _PLAYABLE_VIDEO[family]:
+    if codec is None:
+        sound = probe.audio_codec or "unknown"
+        if sound not in _PLAYABLE_AUDIO[family]:
+            return f"Browsers do not play {sound} audio in this container"
+        return None
+    if codec not in _PLAYABLE_VIDEO.get(family, frozenset()):
         return f"Browsers do not play {_codec(codec)} video in this container"
     pixels = probe.pixel_format or ""
     if codec == "h264":
@@ -190,7 +221,7 @@ def proxy_size(display_width: int, display_height: int) -> tuple[int, int]:
 def proxy_command(
     path: Path,
     demuxer: str,
-    size: tuple[int, int],
+    size: tuple[int, int] | None,
     output: Path,
     *,
     ffmpeg_binary: str,
@@ -200,9 +231,9 @@ def proxy_command(
     """The ffmpeg command line that writes the proxy to `output`.
 
     ffmpeg applies the rotation before the filters, so `size` is the upright one; setsar=1
-    makes an anamorphic source's pixels square at its display shape.
+    makes an anamorphic source's pixels square at its display shape. `size` None: a
+    sound-only file, whose proxy is its first audio stream alone (AAC, in an .m4a).
     """
-    width, height = size
     args = [
         ffmpeg_binary,
         "-hide_banner",
@@ -212,19 +243,25 @@ def proxy_command(
         *(arg for name, value in input_options(demuxer).items() for arg in (f"-{name}", value)),
         "-i",
         f"file:{path}",
-        "-map",
-        "0:v:0",
-        "-vf",
-        f"scale=w={width}:h={height},setsar=1,format=yuv420p",
-        "-c:v",
-        "libx264",
-        "-profile:v",
-        "high",
-        "-preset",
-        PROXY_PRESET,
-        "-crf",
-        str(PROXY_CRF),
     ]
+    if size is None:
+        args.append("-vn")  # an MP3's cover picture is not wanted in the proxy
+    else:
+        width, height = size
+        args += [
+            "-map",
+            "0:v:0",
+            "-vf",
+            f"scale=w={width}:h={height},setsar=1,format=yuv420p",
+            "-c:v",
+            "libx264",
+            "-profile:v",
+            "high",
+            "-preset",
+            PROXY_PRESET,
+            "-crf",
+            str(PROXY_CRF),
+        ]
     if audio:
         args += ["-map", "0:a:0", "-c:a", "aac", "-b:a", PROXY_AUDIO_BITRATE, "-ac", "2"]
         if audio_sample_rate not in AAC_SAMPLE_RATES:
@@ -253,14 +290,15 @@ def make_proxy(
     path: Path,
     demuxer: str,
     probe: PlaybackProbe,
-    display_size: tuple[int, int],
+    display_size: tuple[int, int] | None,
     limits: DecoderLimits,
     directory: Path,
     name: str,
 ) -> Proxy:
-    """Transcodes the video into `directory/name` under the decoders' time and memory limits:
-    into a temp file beside it, renamed once complete, so no reader sees half a proxy."""
-    size = proxy_size(*display_size)
+    """Transcodes the video (or, `display_size` None, the sound-only file) into
+    `directory/name` under the decoders' time and memory limits: into a temp file beside
+    it, renamed once complete, so no reader sees half a proxy."""
+    size = proxy_size(*display_size) if display_size is not None else None
     try:
         directory.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=directory, prefix=".tmp-", suffix=".mp4")
@@ -287,11 +325,14 @@ def make_proxy(
         os.replace(temp, directory / name)
     except DecoderTimeout as exc:
         raise DecoderTimeout(
-            f"{exc}: the video is too long to copy into a format the browser plays within"
-            " the processing time limit (MAM_TASK_SOFT_TIME_LIMIT; docs/operators.md)"
+            f"{exc}: the {'video' if size else 'recording'} is too long to copy into a format"
+            " the browser plays within the processing time limit (MAM_TASK_SOFT_TIME_LIMIT;"
+            " docs/operators.md)"
         ) from None
     except OSError as exc:
         raise TransientProcessingError(f"Could not write the proxy: {exc.strerror}") from None
     finally:
         temp.unlink(missing_ok=True)
+    if size is None:
+        return Proxy(name=name, width=None, height=None)
     return Proxy(name=name, width=size[0], height=size[1])
