@@ -319,15 +319,16 @@ def audio_info_of(report: dict[str, Any], demuxer: str) -> AudioInfo:
     duration = _float(fmt.get("duration")) or _float(audio.get("duration"))
     bitrate = _float(audio.get("bit_rate")) or _float(fmt.get("bit_rate"))
     rate = _float(audio.get("sample_rate"))
-    channels = audio.get("channels")
+    raw_channels = audio.get("channels")
+    channels = raw_channels if isinstance(raw_channels, int) and raw_channels > 0 else None
     # WAV and some raw streams name no layout: one channel is mono and two are stereo.
-    layout = audio.get("channel_layout") or _PLAIN_LAYOUTS.get(channels)
+    layout = audio.get("channel_layout") or _PLAIN_LAYOUTS.get(channels or 0)
     return AudioInfo(
         duration=round(duration, 3) if duration else None,
         codec=str(audio.get("codec_name") or "unknown"),
         bitrate=int(bitrate) if bitrate else None,
         sample_rate=int(rate) if rate else None,
-        channels=channels if isinstance(channels, int) and channels > 0 else None,
+        channels=channels,
         channel_layout=str(layout) if layout else None,
         container=str(fmt.get("format_name", demuxer)),
         title=_audio_tag(fmt, audio, "title"),
