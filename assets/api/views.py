@@ -357,7 +357,7 @@ class ThumbnailView(APIView):
             raise NotFound("Thumbnail not found", thumbnail=name)
         content_type = RENDITION_CONTENT_TYPES[path.suffix]
         response: FileResponse | StreamingHttpResponse
-        if path.suffix == ".mp4":
+        if path.suffix in {".mp4", ".m4a"}:
             response = ranged_file_response(request, path, content_type, name)
         else:
             response = FileResponse(path.open("rb"), content_type=content_type)
