@@ -73,6 +73,15 @@ def format_for_name(name: str, *, raw: str | None = None) -> MediaFormat:
         ) from None
 
 
+def mime_type_of(kind: str, registered: str) -> str:
+    """The MIME type of a file that processing found to be `kind`, registered as `registered`:
+    an MP4 or QuickTime file with sound and no picture is audio/mp4 (RFC 4337), whatever its
+    extension promised; anything else keeps its type."""
+    if kind == MediaType.AUDIO and registered in {MP4.mime_type, MOV.mime_type}:
+        return M4A.mime_type
+    return registered
+
+
 def is_supported_name(name: str) -> bool:
     return Path(name).suffix.lower() in SUPPORTED_EXTENSIONS
 

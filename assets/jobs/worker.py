@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from assets import metrics, selectors
 from assets.ingest.errors import FileMissing, FileRejected
-from assets.ingest.mediatypes import format_for_name
+from assets.ingest.mediatypes import format_for_name, mime_type_of
 from assets.ingest.paths import stored_file_path
 from assets.jobs import leases
 from assets.jobs.processing.decoders import DecoderLimits
@@ -208,7 +208,7 @@ def _process(asset_id: int) -> None:
             asset_id=asset_id, reason=str(exc), stage=report.stage, reason_class=exc.reason_class
         )
         return
-    if not _store_result(asset_id, result, asset.file_mtime_ns):
+    if not _store_result(asset_id, result, asset.file_mtime_ns, asset.mime_type):
         logger.info("asset %s was deleted while processing", asset_id)
         _remove_unshown_renditions(asset_id, result)
         return
@@ -229,7 +229,7 @@ def _process(asset_id: int) -> None:
         result.thumbnail.name,
     )
     # Timed as what the file turned out to be (an .mp4 of sound alone is audio).
-    report.timer.media_type = result.kind
+    report.timer.media_type = result.kind or asset.media_type
     report.timer.finish()
     events.publish_processing_update(
         asset_id=asset_id,
@@ -271,17 +271,19 @@ def _rendition_metadata(result: ProcessingResult) -> dict[str, Any]:
     return metadata
 
 
-def _store_result(asset_id: int, result: ProcessingResult, mtime_ns: int = 0) -> bool:
+def _store_result(
+    asset_id: int, result: ProcessingResult, mtime_ns: int = 0, mime_type: str = ""
+) -> bool:
     """Marks the asset ready with its metadata, and the columns the list filters by copied out
     of it (a reprocess rewrites them all), and its media type as processing found it (an .mp4
-    or .mov with sound and no picture is registered as a video and stored as audio); False
-    when it was deleted meanwhile."""
+    or .mov with sound and no picture is registered as a video and stored as audio/mp4
+    audio); False when it was deleted meanwhile."""
     now = timezone.now()
     metadata = {**result.metadata, **_rendition_metadata(result)}
     updated = Asset.objects.filter(pk=asset_id).update(
         captured_at=dates.captured_at(metadata, mtime_ns or time.time_ns()),
         **media_columns(result.metadata),
-        media_type=result.kind,
+        **_kind_columns(result.kind, mime_type),
         status=AssetStatus.READY,
         processing_stage=ProcessingStage.DONE,
         processing_progress=100,
@@ -294,6 +296,17 @@ def _store_result(asset_id: int, result: ProcessingResult, mtime_ns: int = 0) ->
         updated_at=now,
     )
     return bool(updated)
+
+
+def _kind_columns(kind: str | None, mime_type: str) -> dict[str, str]:
+    """The media type and MIME type as processing found the file to be, as `update()`
+    keywords; nothing when it did not say."""
+    if not kind:
+        return {}
+    return {
+        "media_type": kind,
+        **({"mime_type": mime_type_of(kind, mime_type)} if mime_type else {}),
+    }
 
 
 def _written_renditions(result: ProcessingResult) -> list[str]:

@@ -158,6 +158,15 @@ def test_an_mp4_or_mov_with_sound_and_no_picture_becomes_audio(tmp_path: Path, s
     assert result.browser_playable is True and result.scrub is None
 
 
+@pytest.mark.django_db
+def test_a_video_asset_keeps_its_type_and_mime_type(media_root: Path) -> None:
+    make_video(media_root / "clip.mov", seconds=0.5, size=(160, 90))
+    asset = services.register_asset(file_path="clip.mov")
+    worker.process_asset(asset.pk)
+    asset.refresh_from_db()
+    assert (asset.media_type, asset.mime_type) == (MediaType.VIDEO, "video/quicktime")
+
+
 def test_a_video_with_sound_stays_a_video(tmp_path: Path) -> None:
     path = make_video(tmp_path / "clip.mp4", seconds=0.5, size=(160, 90))
     assert process(path, tmp_path / "out").kind == "video"
@@ -240,6 +249,7 @@ def test_an_mp4_of_sound_alone_is_stored_as_an_audio_asset(
     asset.refresh_from_db()
     assert asset.status == AssetStatus.READY
     assert asset.media_type == MediaType.AUDIO
+    assert asset.mime_type == "audio/mp4"  # RFC 4337: an MP4 of sound alone
     assert asset.duration == pytest.approx(1.0, abs=0.1)
     assert asset.has_audio is None and asset.width is None
     meta = asset.media_metadata

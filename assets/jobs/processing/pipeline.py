@@ -120,8 +120,9 @@ class ProcessingResult:
     scrub: ScrubStrip | None = None
     # Rendition value -> why it could not be made.
     missing: dict[str, str] = dataclasses.field(default_factory=dict)
-    # What the file turned out to be: an .mp4 or .mov with sound and no picture is "audio".
-    kind: str = "image"
+    # What the file turned out to be ("image", "video", "audio"): an .mp4 or .mov with sound
+    # and no picture is "audio". None: what it was registered as.
+    kind: str | None = None
 
 
 def _failure_reason(rendition: Rendition, exc: Exception) -> str:
@@ -230,6 +231,7 @@ def process_image(
         blurhash=placeholder,
         perceptual_hash=fingerprint,
         missing=missing,
+        kind="image",
     )
 
 
