@@ -34,7 +34,7 @@ export const MAX_TAGS_PER_ASSET = 50;
 export const ASSET_STATUSES = ['pending', 'processing', 'ready', 'failed'] as const;
 export type AssetStatus = (typeof ASSET_STATUSES)[number];
 
-export const MEDIA_TYPES = ['image', 'video'] as const;
+export const MEDIA_TYPES = ['image', 'video', 'audio'] as const;
 export type MediaType = (typeof MEDIA_TYPES)[number];
 
 /** The list's `orientation` filter: wider than high, higher than wide, as wide as high (as displayed). */
@@ -62,7 +62,22 @@ export type Ordering = (typeof ORDERINGS)[number];
 export const DEFAULT_ORDERING: Ordering = '-created_at';
 
 /** Supported files (CONTRACT.md section 2), as the file picker's accept list. */
-export const SUPPORTED_EXTENSIONS = ['.mp4', '.mov', '.avi', '.jpg', '.jpeg', '.png', '.gif'] as const;
+export const SUPPORTED_EXTENSIONS = [
+  '.mp4',
+  '.mov',
+  '.avi',
+  '.jpg',
+  '.jpeg',
+  '.png',
+  '.gif',
+  '.mp3',
+  '.m4a',
+  '.wav',
+  '.flac',
+  '.ogg',
+  '.oga',
+  '.opus',
+] as const;
 export const UPLOAD_ACCEPT = [
   ...SUPPORTED_EXTENSIONS,
   'video/mp4',
@@ -71,6 +86,11 @@ export const UPLOAD_ACCEPT = [
   'image/jpeg',
   'image/png',
   'image/gif',
+  'audio/mpeg',
+  'audio/mp4',
+  'audio/wav',
+  'audio/flac',
+  'audio/ogg',
 ].join(',');
 
 /** Issue 9: what each role may do is decided by the server; the UI only hides what would be refused. */

@@ -229,7 +229,8 @@ export function AssetDetail({
                 onChanged(changed);
               }}
             />
-            {mediaKindOf(asset.mime_type) !== 'other' && (
+            {/* Sound has no picture hash: waveforms of different recordings look alike. */}
+            {(mediaKindOf(asset.mime_type) === 'image' || mediaKindOf(asset.mime_type) === 'video') && (
               // Read again once processing is over: only then does the asset have a picture hash.
               <SimilarAssets key={`${asset.id}:${asset.status === 'ready'}`} assetId={asset.id} onOpen={onOpenAsset} />
             )}

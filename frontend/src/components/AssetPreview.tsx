@@ -1,10 +1,12 @@
 /**
  * The detail view's picture or player, and a link to the original file: a picture is its sharp
  * preview with zoom to the original (ZoomableImage), a video plays its proxy or the original, or
- * says why it cannot (VideoPlayer); anything else shows its thumbnail or type icon.
+ * says why it cannot (VideoPlayer), a sound shows its waveform over an audio player (AudioPlayer);
+ * anything else shows its thumbnail or type icon.
  */
 import { assetContentUrl, type Asset } from '../services/api';
 import { mediaKindOf } from '../services/assetUpdates';
+import { AudioPlayer } from './AudioPlayer';
 import { Thumbnail } from './Thumbnail';
 import { VideoPlayer } from './VideoPlayer';
 import { ZoomableImage } from './ZoomableImage';
@@ -36,6 +38,8 @@ export function AssetPreview({ asset }: { asset: Asset }) {
         <VideoPlayer asset={asset} />
       ) : kind === 'image' ? (
         <ImageView asset={asset} />
+      ) : kind === 'audio' ? (
+        <AudioPlayer asset={asset} />
       ) : (
         <Thumbnail
           src={asset.media_metadata.thumbnail_url}

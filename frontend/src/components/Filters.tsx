@@ -80,6 +80,7 @@ export function Filters({
           <option value="">All</option>
           <option value="image">{counted('Images', 'image', query.type, facets?.media_type)}</option>
           <option value="video">{counted('Videos', 'video', query.type, facets?.media_type)}</option>
+          <option value="audio">{counted('Audio', 'audio', query.type, facets?.media_type)}</option>
         </select>
       </div>
       <div className="field">

@@ -1,14 +1,16 @@
 /** How live events and fresh fetches change the assets the UI already holds; pure functions. */
-import type { Ordering, Orientation } from '../contract';
+import type { MediaType, Ordering, Orientation } from '../contract';
 import type { Asset } from './api';
 import { sameTag } from './libraryQuery';
 import type { AssetChange, ProcessingUpdate } from './websocket';
 
-export type MediaKind = 'image' | 'video' | 'other';
+export type MediaKind = 'image' | 'video' | 'audio' | 'other';
 
 export function mediaKindOf(mimeType: string): MediaKind {
   if (mimeType.startsWith('image/')) return 'image';
   if (mimeType.startsWith('video/')) return 'video';
+  // An .mp4 of sound alone is stored as audio/mp4 once processing has found no picture in it.
+  if (mimeType.startsWith('audio/')) return 'audio';
   return 'other';
 }
 
@@ -50,7 +52,7 @@ export function needsRefetch(update: ProcessingUpdate, known: boolean): boolean 
 }
 
 export interface LibraryFilter {
-  type: '' | 'image' | 'video';
+  type: '' | MediaType;
   status: '' | Asset['status'];
   q: string;
   /** Every one of these tags, any case. */

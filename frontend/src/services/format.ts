@@ -32,12 +32,12 @@ export function formatDateTime(iso: string): string {
   return date.toLocaleString();
 }
 
-/** The card's one line of facts: kind, size, then duration (video) or dimensions. */
+/** The card's one line of facts: kind, size, then duration (video, audio) or dimensions. */
 export function assetFacts(asset: Asset): string[] {
   const kind = mediaKindOf(asset.mime_type);
   const { width, height, duration } = asset.media_metadata;
   const facts: string[] = [kind === 'other' ? asset.mime_type : kind, formatFileSize(asset.file_size)];
-  if (kind === 'video' && typeof duration === 'number') facts.push(formatDuration(duration));
+  if ((kind === 'video' || kind === 'audio') && typeof duration === 'number') facts.push(formatDuration(duration));
   else if (typeof width === 'number' && typeof height === 'number') facts.push(`${width}×${height}`);
   return facts;
 }

@@ -108,7 +108,11 @@ describe('library query in the URL', () => {
   });
 
   it('falls back to defaults for malformed values', () => {
-    expect(parseLibraryQuery('?page=-2&type=audio&status=weird&ordering=id&asset=abc&view=x')).toEqual(DEFAULT_QUERY);
+    expect(parseLibraryQuery('?page=-2&type=podcast&status=weird&ordering=id&asset=abc&view=x')).toEqual(DEFAULT_QUERY);
+  });
+
+  it('reads each media type the server has, audio among them', () => {
+    expect(parseLibraryQuery('?type=audio')).toEqual({ ...DEFAULT_QUERY, type: 'audio' });
   });
 
   it('reads a page number from an old link as the start of the list, and writes none', () => {

@@ -41,6 +41,12 @@ export const FIELDS_WITH_ROWS = new Set([
   'lens',
   'captured_at',
   'keywords',
+  'sample_rate',
+  'channels',
+  'channel_layout',
+  'title',
+  'artist',
+  'album',
 ]);
 
 const CODEC_NAMES: Record<string, string> = {
@@ -64,8 +70,32 @@ const CODEC_NAMES: Record<string, string> = {
   eac3: 'Dolby Digital Plus (E-AC-3)',
   flac: 'FLAC',
   alac: 'Apple Lossless',
+  pcm_u8: 'PCM (uncompressed)',
   pcm_s16le: 'PCM (uncompressed)',
+  pcm_s16be: 'PCM (uncompressed)',
   pcm_s24le: 'PCM (uncompressed)',
+  pcm_s24be: 'PCM (uncompressed)',
+  pcm_s32le: 'PCM (uncompressed)',
+  pcm_f32le: 'PCM (uncompressed)',
+  pcm_mulaw: 'G.711 µ-law',
+  pcm_alaw: 'G.711 A-law',
+  adpcm_ms: 'Microsoft ADPCM',
+  adpcm_ima_wav: 'IMA ADPCM',
+  wmav2: 'Windows Media Audio',
+  speex: 'Speex',
+};
+
+/** What people call ffprobe's channel layouts. */
+const LAYOUT_NAMES: Record<string, string> = {
+  mono: 'Mono',
+  stereo: 'Stereo',
+  '2.1': '2.1 surround',
+  quad: 'Quadraphonic',
+  '5.0': '5.0 surround',
+  '5.0(side)': '5.0 surround',
+  '5.1': '5.1 surround',
+  '5.1(side)': '5.1 surround',
+  '7.1': '7.1 surround',
 };
 
 /** What people call the renditions the server names in `renditions_missing`. */
@@ -114,6 +144,20 @@ export function formatTaken(iso: string): string {
   return date.toLocaleString(undefined, { dateStyle: 'full', timeStyle: 'short' });
 }
 
+/** "44.1 kHz", "48 kHz", "8 kHz". */
+export function formatSampleRate(hertz: number): string {
+  return `${Number((hertz / 1000).toFixed(1)).toLocaleString()} kHz`;
+}
+
+/** "Stereo", "Mono", "5.1 surround (6 channels)", "3 channels". */
+export function formatChannels(channels: number | null, layout: unknown): string | null {
+  const named = typeof layout === 'string' ? LAYOUT_NAMES[layout] : undefined;
+  const count = channels !== null ? `${channels.toLocaleString()} channel${channels === 1 ? '' : 's'}` : null;
+  if (named && (channels === null || channels <= 2)) return named;
+  if (named) return `${named} (${count})`;
+  return count;
+}
+
 function formatBitrate(bitsPerSecond: number): string {
   if (bitsPerSecond >= 1_000_000) return `${(bitsPerSecond / 1_000_000).toFixed(1)} Mbit/s`;
   return `${Math.round(bitsPerSecond / 1000).toLocaleString()} kbit/s`;
@@ -124,6 +168,10 @@ export function mediaRows(metadata: MediaMetadata): [string, string][] {
   const rows: [string, string][] = [];
   const width = number(metadata.width);
   const height = number(metadata.height);
+  // A recording's own tags first: what it is called, by whom, from which album.
+  if (typeof metadata.title === 'string' && metadata.title) rows.push(['Title', metadata.title]);
+  if (typeof metadata.artist === 'string' && metadata.artist) rows.push(['Artist', metadata.artist]);
+  if (typeof metadata.album === 'string' && metadata.album) rows.push(['Album', metadata.album]);
   if (typeof metadata.captured_at === 'string') rows.push(['Date taken', formatTaken(metadata.captured_at)]);
   if (typeof metadata.camera === 'string' && metadata.camera) rows.push(['Camera', metadata.camera]);
   if (typeof metadata.lens === 'string' && metadata.lens) rows.push(['Lens', metadata.lens]);
@@ -148,6 +196,10 @@ export function mediaRows(metadata: MediaMetadata): [string, string][] {
     const audio = typeof metadata.audio_codec === 'string' && metadata.audio_codec ? codecName(metadata.audio_codec) : 'Yes';
     rows.push(['Sound', metadata.has_audio ? audio : 'None']);
   }
+  const sampleRate = number(metadata.sample_rate);
+  if (sampleRate !== null && sampleRate > 0) rows.push(['Sample rate', formatSampleRate(sampleRate)]);
+  const channels = formatChannels(number(metadata.channels), metadata.channel_layout);
+  if (channels !== null) rows.push(['Channels', channels]);
   const bitrate = number(metadata.bitrate);
   if (bitrate !== null && bitrate > 0) rows.push(['Bitrate', formatBitrate(bitrate)]);
   const rotation = number(metadata.rotation);
