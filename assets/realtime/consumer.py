@@ -32,6 +32,7 @@ from assets.realtime.protocol import (
     CLOSE_UNAVAILABLE,
     MAX_FRAME_BYTES,
     PONG,
+    SEND_TEXT,
     connection_message,
     encode,
     error_message,
@@ -73,6 +74,8 @@ class ProcessingConsumer(AsyncWebsocketConsumer):
         self._last_heard = asyncio.get_running_loop().time()
         delivery = OrderedDelivery(
             send=self._send_text,
+            # Under mam.server the socket's own send, which the fan-out calls directly.
+            send_now=self.scope.get(SEND_TEXT),
             read_retained=_read_retained,
             read_seq=_read_seq,
             read_snapshot=_read_snapshot,

@@ -22,6 +22,8 @@ RESUME_GRACE_SECONDS = 1.0
 GAP_WAIT_SECONDS = 0.2
 
 Send = Callable[[str], Awaitable[None]]
+# Writes a frame to the socket before returning (the server's direct send), or None.
+SendNow = Callable[[str], None]
 # (last_seq, limit) -> (retained update messages after last_seq, whether retention covers it)
 ReadRetained = Callable[[int, int], Awaitable[tuple[list[dict[str, Any]], bool]]]
 ReadSeq = Callable[[], Awaitable[int]]
@@ -44,10 +46,11 @@ class OrderedDelivery:
         read_retained: ReadRetained,
         read_seq: ReadSeq,
         read_snapshot: ReadSnapshot,
+        send_now: SendNow | None = None,
         resume_grace: float | None = None,
         gap_wait: float | None = None,
     ) -> None:
-        self._send, self._read_retained = send, read_retained
+        self._send, self._send_now, self._read_retained = send, send_now, read_retained
         self._read_seq, self._read_snapshot = read_seq, read_snapshot
         # The module's values when not given (read now, so tests can shorten them).
         self.resume_grace = RESUME_GRACE_SECONDS if resume_grace is None else resume_grace
@@ -72,6 +75,23 @@ class OrderedDelivery:
         for task in (*self._tasks, self._gap_task, self._flush_task):
             if task is not None and task is not asyncio.current_task():
                 task.cancel()
+
+    def offer_now(self, seq: int, text: str) -> bool:
+        """A live update taken without awaiting: the usual case, the next seq of a live
+        connection with nothing held and nothing sending, is written at once. False when it
+        must take the long way (`offer`).
+
+        Awaiting `offer` for each of a thousand sockets cost a coroutine chain and the ASGI
+        send's layers per socket per update; this is one call."""
+        if seq < self.next_seq:
+            return True  # already sent, replayed or covered by a snapshot
+        if self._send_now is None or seq != self.next_seq or self.held or not self.live:
+            return False
+        if self._lock.locked():
+            return False
+        self._send_now(text)
+        self.next_seq = seq + 1
+        return True
 
     async def offer(self, seq: int, text: str) -> None:
         """A live update (from the process's fan-out)."""

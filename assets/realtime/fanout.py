@@ -30,6 +30,8 @@ logger = logging.getLogger("mam.realtime")
 
 
 class Subscriber(Protocol):
+    def offer_now(self, seq: int, text: str) -> bool: ...  # taken at once, or False
+
     async def offer(self, seq: int, text: str) -> None: ...
 
 
@@ -107,14 +109,16 @@ class ProcessFanout:
                     await self._deliver(event)
 
     async def _deliver(self, event: dict[str, Any]) -> None:
-        """One event, encoded once, offered to every local connection in turn."""
+        """One event, encoded once, offered to every local connection in turn: written at once
+        to each that is simply waiting for it, awaited for the others."""
         seq = int(event["seq"])
         # A message without a kind comes from a server older than asset events.
         kind = str(event.get("kind", PROCESSING_UPDATE))
         text = encode(event_message(kind, seq, event["data"]))
         for subscriber in list(self.subscribers):
             try:
-                await subscriber.offer(seq, text)
+                if not subscriber.offer_now(seq, text):
+                    await subscriber.offer(seq, text)
             except Exception:  # one broken socket must not stop the others' updates
                 logger.exception("delivering update %s failed", seq)
 

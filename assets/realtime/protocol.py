@@ -20,6 +20,11 @@ CLOSE_UNAUTHORIZED = 4401
 AUTH_RECHECK_SECONDS = 30
 CLOSE_UNAVAILABLE = 4011  # 4000 + 1011 "try again later", for the same reason
 
+# The scope key under which mam.server gives a /ws connection its socket's direct send (a
+# `(text) -> None` that writes the frame before returning); absent under other servers, such
+# as Channels' test communicator.
+SEND_TEXT = "mam.send_text"
+
 GROUP = "processing"  # the channel-layer group every server process's fan-out joins
 LAYER_MESSAGE_TYPE = "processing.update"  # the channel-layer message carrying one event
 # The channel-layer message carrying several events in seq order ("events": [{seq, kind,

@@ -262,3 +262,106 @@ async def test_a_late_resume_from_before_the_connection_gets_a_snapshot_not_sile
     await delivery.resume(3)  # within what it has: nothing again
     assert client.seqs == [3, 4]
     delivery.close()
+
+
+class DirectClient(Client):
+    """A connection whose socket also takes frames without awaiting (mam.server's send)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.direct = 0
+
+    def send_now(self, text: str) -> None:
+        self.direct += 1
+        self.sent.append(json.loads(text))
+
+
+def direct_delivery(stream: FakeStream, client: DirectClient, **timing: float) -> OrderedDelivery:
+    return OrderedDelivery(
+        send=client.send,
+        send_now=client.send_now,
+        read_retained=stream.read_retained,
+        read_seq=stream.read_seq,
+        read_snapshot=stream.read_snapshot,
+        resume_grace=timing.get("resume_grace", 60.0),
+        gap_wait=timing.get("gap_wait", 0.01),
+    )
+
+
+async def test_a_live_connection_waiting_for_the_next_seq_takes_it_at_once() -> None:
+    stream, client = FakeStream(), DirectClient()
+    delivery = direct_delivery(stream, client)
+    delivery.start(stream.current)
+    await delivery.go_live()
+    for progress in (10, 20, 30):
+        assert delivery.offer_now(*stream.publish(progress))
+    assert client.seqs == [1, 2, 3] and client.direct == 3
+    assert delivery.offer_now(2, "already sent")  # taken: nothing to do
+    assert client.seqs == [1, 2, 3]
+    delivery.close()
+
+
+async def test_updates_that_must_wait_or_fill_a_gap_take_the_long_way_in_order() -> None:
+    stream, client = FakeStream(), DirectClient()
+    delivery = direct_delivery(stream, client)
+    delivery.start(stream.current)
+    first = stream.publish(10)
+    assert not delivery.offer_now(*first), "not live yet: held until go_live"
+    await delivery.offer(*first)
+    assert client.seqs == []
+    await delivery.go_live()
+    assert client.seqs == [1]
+    stream.publish(20)  # the layer lost seq 2
+    third = stream.publish(30)
+    assert not delivery.offer_now(*third), "seq 2 is missing: it must not be skipped"
+    await delivery.offer(*third)
+    await settle()  # the gap is filled from the stream
+    assert client.seqs == [1, 2, 3]
+    assert delivery.offer_now(*stream.publish(40))
+    assert client.seqs == [1, 2, 3, 4]
+    delivery.close()
+
+
+async def test_nothing_is_sent_past_a_resume_in_progress() -> None:
+    stream, client = FakeStream(), DirectClient()
+    stream.publish(10)
+    release = asyncio.Event()
+    slow_read = stream.read_retained
+
+    async def read_retained(last_seq: int, limit: int) -> tuple[list[dict[str, Any]], bool]:
+        await release.wait()
+        return await slow_read(last_seq, limit)
+
+    delivery = OrderedDelivery(
+        send=client.send,
+        send_now=client.send_now,
+        read_retained=read_retained,
+        read_seq=stream.read_seq,
+        read_snapshot=stream.read_snapshot,
+        resume_grace=60.0,
+        gap_wait=5.0,
+    )
+    delivery.start(stream.current)
+    await delivery.go_live()
+    resuming = asyncio.create_task(delivery.resume(0))
+    await settle()
+    live = stream.publish(20)
+    assert not delivery.offer_now(*live), "the resume holds the lock: it goes first"
+    await delivery.offer(*live)
+    release.set()
+    await resuming
+    await settle()
+    assert client.seqs == [1, 2]
+    delivery.close()
+
+
+async def test_without_a_direct_send_every_update_takes_the_awaited_way() -> None:
+    stream, client = FakeStream(), Client()
+    delivery = delivery_for(stream, client)
+    delivery.start(stream.current)
+    await delivery.go_live()
+    update = stream.publish(10)
+    assert not delivery.offer_now(*update)
+    await delivery.offer(*update)
+    assert client.seqs == [1]
+    delivery.close()

@@ -31,6 +31,9 @@ class QuietLayer:
 
 
 class Sink:
+    def offer_now(self, seq: int, text: str) -> bool:
+        return False
+
     async def offer(self, seq: int, text: str) -> None:
         pass
 
@@ -121,8 +124,26 @@ class Recorder:
     def __init__(self) -> None:
         self.offered: list[tuple[int, str]] = []
 
+    def offer_now(self, seq: int, text: str) -> bool:
+        return False
+
     async def offer(self, seq: int, text: str) -> None:
         self.offered.append((seq, text))
+
+
+class DirectRecorder(Recorder):
+    """Takes every other update at once; the rest must be awaited."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.at_once: list[int] = []
+
+    def offer_now(self, seq: int, text: str) -> bool:
+        if seq % 2:
+            return False
+        self.at_once.append(seq)
+        self.offered.append((seq, text))
+        return True
 
 
 def test_a_round_of_events_is_one_layer_message_delivered_in_order() -> None:
@@ -156,3 +177,31 @@ def test_a_round_of_events_is_one_layer_message_delivered_in_order() -> None:
         pool.submit(asyncio.run, scenario()).result(timeout=10)
     assert [seq for seq, _ in sink.offered] == list(range(1, 252))
     assert sink.offered[0][1] == '{"type":"asset_update","seq":1,"data":{"asset_id":1}}'
+
+
+def test_each_update_is_taken_at_once_where_it_can_be_and_awaited_where_not() -> None:
+    from assets.realtime import events
+
+    updates = [{"seq": n, "kind": "asset_update", "data": {"asset_id": n}} for n in range(1, 7)]
+    layer = ScriptedLayer([m for u in updates for m in events.layer_messages([u])])
+    direct, plain = DirectRecorder(), Recorder()
+
+    async def scenario() -> None:
+        subscription = fanout.ProcessFanout()
+        with mock.patch.object(fanout, "get_channel_layer", return_value=layer):
+            await subscription.join(direct)
+            await subscription.join(plain)
+            for _ in range(100):
+                if len(plain.offered) == 6:
+                    break
+                await asyncio.sleep(0.01)
+        assert subscription._task is not None and subscription._membership is not None
+        for task in (subscription._task, subscription._membership):
+            task.cancel()
+        await asyncio.gather(subscription._task, subscription._membership, return_exceptions=True)
+
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, scenario()).result(timeout=10)
+    assert [seq for seq, _ in direct.offered] == list(range(1, 7))
+    assert direct.at_once == [2, 4, 6]
+    assert [seq for seq, _ in plain.offered] == list(range(1, 7))
