@@ -81,6 +81,7 @@ export const AssetCard = memo(function AssetCard({
       <button
         type="button"
         className="card__button"
+        data-asset-id={asset.id}
         onClick={() => onOpen(asset.id)}
         aria-label={`${asset.title}, ${kind}, ${asset.status}${missing ? ', file missing' : ''}. Open details`}
       >

@@ -73,4 +73,18 @@ describe('walking the library in the detail view', () => {
     await waitFor(() => expect(screen.queryByRole('dialog')).not.toBeInTheDocument());
     expect(window.location.search).toBe('');
   });
+
+  it('puts focus back on the card of the asset shown last when the viewer closes', async () => {
+    serveLibrary();
+    window.history.replaceState(null, '', '/');
+    render(<App connection={fakeLiveConnection()} />);
+    const opened = await screen.findByRole('button', { name: /^Photo 4, .*Open details/ });
+    await userEvent.click(opened);
+    expect(await screen.findByRole('dialog', { name: 'Photo 4' })).toBeInTheDocument();
+    await userEvent.keyboard('{ArrowRight}');
+    expect(await screen.findByRole('dialog', { name: 'Photo 3' })).toBeInTheDocument();
+    await userEvent.keyboard('{Escape}');
+    await waitFor(() => expect(screen.queryByRole('dialog')).not.toBeInTheDocument());
+    expect(document.activeElement).toBe(screen.getByRole('button', { name: /^Photo 3, .*Open details/ }));
+  });
 });

@@ -45,6 +45,23 @@ export function LibraryPage({ query, updateQuery, connection, canEdit, uploads }
   // Walking the list from the detail view replaces the URL: Back returns to the grid, not through every asset.
   const showAsset = useCallback((id: number) => updateQuery({ asset: id }, 'replace'), [updateQuery]);
   const closeAsset = useCallback(() => updateQuery({ asset: null }), [updateQuery]);
+  // Closing the viewer puts focus on the card of the asset it showed last, not on the one it
+  // was opened from (the dialog's own return): after walking with the arrow keys, Tab and
+  // Enter go on from where the user is. This effect runs after the dialog's cleanup.
+  const lastShown = useRef<number | null>(null);
+  useEffect(() => {
+    if (query.asset !== null) {
+      lastShown.current = query.asset;
+      return;
+    }
+    const shown = lastShown.current;
+    lastShown.current = null;
+    if (shown === null) return;
+    const card = document.querySelector<HTMLElement>(`.card__button[data-asset-id="${shown}"]`);
+    if (!card) return; // scrolled out of the rendered rows: the dialog's return stands
+    card.focus({ preventScroll: true });
+    card.scrollIntoView?.({ block: 'nearest' });
+  }, [query.asset]);
   // A tag chip narrows the library to that tag too (the filters it had stay), and leaves the
   // detail view. Keyed by the tags' text: the cards keep this callback until the tags change.
   const tagText = query.tags.join('\n');
