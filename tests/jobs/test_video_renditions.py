@@ -36,7 +36,7 @@ from assets.jobs.processing.proxy import (
     unplayable_reason,
 )
 from assets.jobs.processing.scrubstrip import scrub_vtt_name, sprite_name_for, strip_layout
-from assets.jobs.renditions import lacks_renditions
+from assets.jobs.renditions import current_thumbnail_suffix, lacks_renditions
 from assets.models import Asset, AssetStatus, MediaType
 from mam.config import Config
 from tests.media import make_video
@@ -568,7 +568,7 @@ def test_reprocessing_replaces_a_scrub_strip_of_an_older_version_with_its_sprite
 def video_asset(thumbnail_dir: Path, **metadata: Any) -> Asset:
     """A ready video processed before this issue: thumbnail and blurhash, nothing else."""
     checksum = "c" * 64
-    thumb = f"{checksum}-320-v2.jpg"
+    thumb = f"{checksum}{current_thumbnail_suffix()}"
     (thumbnail_dir / thumb).write_bytes(b"jpeg")
     return Asset(
         media_type=MediaType.VIDEO,

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import ffmpeg
-from PIL import Image, ImageCms, ImageMath, ImageStat
+from PIL import Image, ImageCms, ImageMath, ImageStat, JpegImagePlugin, features
 
 from assets.jobs.processing.decoders import DecoderLimits, input_options, run_decoder
 from assets.jobs.processing.errors import CorruptMedia, TransientProcessingError
@@ -20,16 +20,19 @@ THUMBNAIL_EDGE = 320
 # Bumped whenever the same source would render differently: names are served as immutable,
 # so a changed rendering needs a new name. 2: palettes and 1-bit antialiased, tRNS flattened,
 # ICC profiles converted to sRGB, anamorphic video at display size, small video not upscaled.
-THUMBNAIL_VERSION = 2
+# 3: previews of JPEGs 3414-5119 px long (4K, 12 and 16 MP) decoded at 3/8, and the
+# thumbnails shrunk from those.
+THUMBNAIL_VERSION = 3
 JPEG_QUALITY = 82
 # The preview the detail view shows: sharp on a 2x screen at the view's ~800 CSS px. JPEG, not
 # WebP, by measurement (docs/architecture.md, Decisions): WebP was 29x slower to encode for
 # half the bytes, and the preview must not slow ingest by more than a quarter.
 PREVIEW_EDGE = 1600
 PREVIEW_JPEG_QUALITY = 85
-# A JPEG is decoded at the smallest power-of-two scale (DCT scaling) at least this long, and
-# kept at that size when it is no longer than PREVIEW_EDGE: a 24 MP photo's preview is
-# 1500 px, decoded at 1/4, with no resample (which costs more than the decode).
+# A JPEG is decoded at the smallest DCT scale (1/8, 2/8, 3/8, 4/8 or 8/8) at least this long,
+# and kept at that size when it is no longer than PREVIEW_EDGE: a 24 MP photo's preview is
+# 1500 px, decoded at 2/8, a 4K frame's 1440 and a 12 MP phone photo's 1500, decoded at 3/8,
+# all with no resample (which costs more than the decode).
 PREVIEW_DECODE_EDGE = 1280
 # Formats a browser shows as they are: an original no larger than a preview, in one of these,
 # is what the viewer shows (browsers apply EXIF orientation and ICC profiles themselves), so it
@@ -203,14 +206,28 @@ def encode_jpeg(image: Image.Image, quality: int = JPEG_QUALITY) -> bytes:
     return buffer.getvalue()
 
 
+# libjpeg-turbo decodes a JPEG at M/8 of its size for any M (IDCT scaling), not only at the
+# 1/2, 1/4 and 1/8 that Pillow's draft() asks for. Pillow's decoder hands libjpeg a scale of
+# 1/denominator and libjpeg takes the smallest M/8 at least that: 1/3 gives 3/8, the one
+# scale below 1/2 that draft() never picks. A 4K frame (3840 px) decodes straight to 1440 px
+# and a 12 MP photo (4000 px) to 1500, where 1/2 gave 1920 and 2000 px and a bicubic shrink
+# to 1600 that cost as much again as the decode (docs/BENCHMARKS.md, "Previews at 3/8").
+_THREE_EIGHTHS_DENOMINATOR = 3
+# Pillow does not check the size libjpeg decodes to against the image it fills: a library that
+# picked another scale for 1/3 would write past its rows. libjpeg-turbo's size is
+# ceil(size * M / 8) for every M (jdmaster.c); with another libjpeg, only draft() is used.
+_LIBJPEG_SCALES_BY_EIGHTHS = bool(features.check_feature("libjpeg_turbo"))
+
+
 @dataclass(frozen=True)
 class Shrink:
     """How an image is brought down to a rendition's size."""
 
     edge: int  # the longest edge at most
-    # A JPEG is decoded at the smallest DCT scale (1/1..1/8) whose longest edge is at least
-    # this (default: `edge`).
+    # A JPEG is decoded at the smallest DCT scale whose longest edge is at least this
+    # (default: `edge`): 1/8, 1/4, 1/2 or 1 (draft()), or also 3/8 with `three_eighths`.
     decode_edge: int | None = None
+    three_eighths: bool = False
     resample: Image.Resampling = Image.Resampling.LANCZOS
     # Pillow first reduces by whole factors (a box filter) while the factor left stays above
     # this; 1.0 halves the time of a 3600 px PNG's shrink to 1600 and stays above 52 dB.
@@ -224,14 +241,32 @@ THUMBNAIL_SHRINK = Shrink(THUMBNAIL_EDGE)
 PREVIEW_SHRINK = Shrink(
     PREVIEW_EDGE,
     decode_edge=PREVIEW_DECODE_EDGE,
+    three_eighths=True,
     resample=Image.Resampling.BICUBIC,
     reducing_gap=1.0,
 )
 
 
+def _draft_jpeg_at_three_eighths(image: JpegImagePlugin.JpegImageFile, decode_edge: int) -> bool:
+    """Set `image` to decode at 3/8 scale, as draft() does for powers of two, when that is the
+    smallest DCT scale whose longest edge is at least `decode_edge` (2/8 is shorter); False,
+    with nothing changed, otherwise or when this libjpeg's sizes are not known."""
+    if not _LIBJPEG_SCALES_BY_EIGHTHS or len(image.tile) != 1 or image.decoderconfig:
+        return False
+    width, height = image.size
+    size = (-(-width * 3 // 8), -(-height * 3 // 8))  # libjpeg rounds up
+    if max(size) < decode_edge or -(-max(width, height) * 2 // 8) >= decode_edge:
+        return False
+    # What draft() does (PIL/JpegImagePlugin.py), with libjpeg's size for 3/8.
+    image.tile = [image.tile[0]._replace(extents=(0, 0, *size))]
+    image._size = size
+    image.decoderconfig = (_THREE_EIGHTHS_DENOMINATOR, 0)
+    return True
+
+
 def render_image_thumbnail(image: Image.Image, shrink: Shrink = THUMBNAIL_SHRINK) -> Image.Image:
-    """Draft (decode at 1/2..1/8 scale), shrink, then turn the small image upright and into
-    sRGB.
+    """Draft (decode a JPEG at 1/8..1/2 scale), shrink, then turn the small image upright and
+    into sRGB.
 
     `image` is a freshly opened handle at its first frame: seeking an animation back to it
     can spoil the frame (an APNG palette frame comes back black) or grow the canvas (GIF
@@ -240,10 +275,14 @@ def render_image_thumbnail(image: Image.Image, shrink: Shrink = THUMBNAIL_SHRINK
     """
     icc = image.info.get("icc_profile")
     orientation = int(image.getexif().get(_ORIENTATION, 1) or 1)
-    if image.format == "JPEG":
-        # The size it will have, not the box: a 4000x3000 photo asked for (1600, 1600) would
-        # be decoded whole, as 1/2 scale is not 1600 high.
-        image.draft("RGB", fit_within(*image.size, shrink.decode_edge or shrink.edge))
+    decode_edge = shrink.decode_edge or shrink.edge
+    # (MPO, a JpegImageFile too, is left whole as before.)
+    if image.format == "JPEG" and isinstance(image, JpegImagePlugin.JpegImageFile):
+        drafted = shrink.three_eighths and _draft_jpeg_at_three_eighths(image, decode_edge)
+        if not drafted:
+            # The size it will have, not the box: a 4000x3000 photo asked for (1600, 1600)
+            # would be decoded whole, as 1/2 scale is not 1600 high.
+            image.draft("RGB", fit_within(*image.size, decode_edge))
     small = _resamplable(image)
     small.thumbnail((shrink.edge, shrink.edge), shrink.resample, reducing_gap=shrink.reducing_gap)
     if orientation in _UPRIGHT:
