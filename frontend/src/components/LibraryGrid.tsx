@@ -9,7 +9,7 @@
  * first card, computed from the cards loaded, in UTC as the timeline counts.
  */
 import { measureElement, useWindowVirtualizer, type VirtualItem, type Virtualizer } from '@tanstack/react-virtual';
-import { useEffect, useLayoutEffect, useMemo, useRef, useState, type RefObject } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type RefObject } from 'react';
 import type { Asset } from '../services/api';
 import { justifiedLines } from '../services/justify';
 import { isEmpty, isSelected, type Selection } from '../services/selection';
@@ -120,15 +120,23 @@ export function LibraryGrid({
     [items, width, rowHeight, columnGap, groupByMonth],
   );
   const rowCount = lines.length;
-  const estimateSize = (index: number) => {
-    const line = lines[index];
-    if (line?.kind === 'month') return ESTIMATED_HEADING_PX;
-    return line && width > 0 ? line.height + ESTIMATED_CARD_BODY_PX : ESTIMATED_ROW_PX;
-  };
+  // Both kept the same from render to render until the lines change: the virtualizer lays out
+  // every line again (keys, estimates, positions) whenever getItemKey is a new function, and the
+  // grid renders on every scroll event, so a fresh one there would cost time in proportion to
+  // everything loaded, on every frame of a scroll.
+  const estimateSize = useCallback(
+    (index: number) => {
+      const line = lines[index];
+      if (line?.kind === 'month') return ESTIMATED_HEADING_PX;
+      return line && width > 0 ? line.height + ESTIMATED_CARD_BODY_PX : ESTIMATED_ROW_PX;
+    },
+    [lines, width],
+  );
+  const getItemKey = useCallback((index: number) => lines[index]?.key ?? index, [lines]);
   const virtualizer = useWindowVirtualizer({
     count: rowCount,
     estimateSize,
-    getItemKey: (index) => lines[index]?.key ?? index,
+    getItemKey,
     overscan: OVERSCAN_ROWS,
     gap: rowGap,
     scrollMargin: top,
