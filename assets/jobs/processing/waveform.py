@@ -16,11 +16,14 @@ from assets.jobs.processing.thumbnails import THUMBNAIL_EDGE, encode_jpeg
 WAVEFORM_SIZE = (THUMBNAIL_EDGE, THUMBNAIL_EDGE * 9 // 16)
 WAVEFORM_COLOUR = "0x2563eb"
 WAVEFORM_BACKGROUND = (241, 245, 249)
-# showwavespic keeps every sample until the end of the file, then draws: the sound is made
-# mono at 8 kHz first, so an hour of it holds 58 MB (16-bit) rather than 1.3 GB (44.1 kHz
-# stereo float), well inside the decoder's memory limit. 8 kHz still gives 90 samples to each
-# of the 320 columns of a one-second clip.
+# showwavespic keeps every sample (and every frame holding them) until the end of the file,
+# then draws. The sound is made mono at 8 kHz first and gathered into frames of 65,536
+# samples: an hour of a 44.1 kHz stereo MP3 then peaks at 77 MB, against 248 MB with the
+# decoder's small frames and 809 MB at the file's own rate and channels (docs/BENCHMARKS.md,
+# "Audio waveforms"), the same picture each time. 8 kHz still gives 25 samples to each of the
+# 320 columns of a one-second clip.
 WAVEFORM_SAMPLE_RATE = 8000
+WAVEFORM_FRAME_SAMPLES = 65_536
 
 
 def waveform_command(path: Path, demuxer: str, ffmpeg_binary: str) -> list[str]:
@@ -28,7 +31,12 @@ def waveform_command(path: Path, demuxer: str, ffmpeg_binary: str) -> list[str]:
     transparency around the wave) to stdout, the input pinned like every decoder's."""
     width, height = WAVEFORM_SIZE
     graph = (
-        f"[0:a:0]aformat=channel_layouts=mono,aresample={WAVEFORM_SAMPLE_RATE},"
+        # A two-tap resampler: a picture 320 columns wide needs no anti-aliasing filter, and
+        # the default 32-tap one costs a third more time (docs/BENCHMARKS.md).
+        f"[0:a:0]aformat=channel_layouts=mono,"
+        f"aresample={WAVEFORM_SAMPLE_RATE}:filter_size=2:phase_shift=0,"
+        # p=0: the last frame is not padded with silence (a short clip would be squeezed left).
+        f"asetnsamples=n={WAVEFORM_FRAME_SAMPLES}:p=0,"
         f"showwavespic=s={width}x{height}:colors={WAVEFORM_COLOUR}:draw=full:filter=peak[wave]"
     )
     return [
