@@ -144,7 +144,8 @@ class MamConfig:
     WORKER_CONCURRENCY: int
     # Server processes sharing the one port (the launcher binds it and hands it to each).
     WEB_PROCESSES: int
-    # PostgreSQL connections each web process may hold (a pool; workers keep one each).
+    # Threads each web process runs requests' synchronous work on (mam.asgi.RequestThreads),
+    # and the PostgreSQL connections it may hold (a pool; workers keep one each).
     DB_POOL_SIZE: int
     # A pool process whose memory grew past this after a task (a huge image) is replaced.
     WORKER_MAX_MEMORY_PER_CHILD: int

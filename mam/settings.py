@@ -77,8 +77,9 @@ if Config.DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(Config.DATABASE_URL, conn_health_checks=True)}
     if config.is_web_process():
         # Django under ASGI runs each request's database work on a thread of its own, so a
-        # kept connection is never used again: with CONN_MAX_AGE they piled up until
-        # PostgreSQL refused more (500s under load). A web process borrows from a pool.
+        # kept connection was never used again: with CONN_MAX_AGE they piled up until
+        # PostgreSQL refused more (500s under load). A web process borrows from a pool (its
+        # requests now run on DB_POOL_SIZE long-lived threads, mam.asgi.RequestThreads).
         DATABASES["default"]["OPTIONS"] = {
             **DATABASES["default"].get("OPTIONS", {}),
             "pool": {"min_size": 1, "max_size": Config.DB_POOL_SIZE, "timeout": 10},
@@ -99,6 +100,9 @@ else:
                 "timeout": 30,
                 "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
             },
+            # Kept by the thread that opened it: a web process runs requests on a few
+            # long-lived threads (mam.asgi.RequestThreads), a worker on its own.
+            "CONN_MAX_AGE": 60,
         }
     }
 
