@@ -297,7 +297,7 @@ def test_ordering(client: Client, media_root: Path, ordering: str, expected: lis
     "query",
     [
         {"ordering": "id; drop table"},
-        {"type": "audio"},
+        {"type": "podcast"},
         {"status": "done"},
         {"created_after": "yesterday"},
     ],

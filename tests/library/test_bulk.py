@@ -145,7 +145,7 @@ def test_work_goes_in_batches_and_a_failure_undoes_only_its_own_batch(
         ({"ids": [1], "action": "tag", "tags": [7]}, "tags"),
         ({"ids": list(range(1, 10_002)), "action": "delete"}, "ids"),
         ({"filter": {"tags": "x"}, "action": "delete"}, "unknown filter: tags"),
-        ({"filter": {"type": "audio"}, "action": "delete"}, "filter"),
+        ({"filter": {"type": "podcast"}, "action": "delete"}, "filter"),
         ({"filter": {"q": {"x": 1}}, "action": "delete"}, "takes text"),
         ({"filter": [], "action": "delete"}, "filter"),
         ({"ids": [1], "action": "tag"}, "tags"),

@@ -98,7 +98,7 @@ def test_facets_count_what_the_lists_filters_find(
 
 
 @pytest.mark.parametrize(
-    "params", [{"type": "audio"}, {"status": "gone"}, {"created_after": "yesterday"}]
+    "params", [{"type": "podcast"}, {"status": "gone"}, {"created_after": "yesterday"}]
 )
 def test_facets_refuse_a_bad_filter_as_the_list_does(
     client: Client, db: None, params: dict[str, str]
