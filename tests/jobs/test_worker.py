@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Callable, Iterator
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -282,9 +283,26 @@ def test_every_stage_the_pipeline_reports_is_one_an_asset_can_be_in() -> None:
     assert {stage.value for stage in Stage} <= set(ProcessingStage.values)
 
 
-def test_a_delivery_while_another_worker_holds_the_lease_waits_its_turn(media_root: Path) -> None:
+@pytest.fixture
+def foreign_lease() -> Iterator[Callable[[int, int], None]]:
+    """Another worker's lease on an asset, given back after the test: asset ids repeat
+    between tests (rolled back), and a lease left in Redis would hold up the next one."""
+    keys: list[str] = []
+
+    def hold(asset_id: int, seconds: int) -> None:
+        keys.append(leases.lease_key(asset_id))
+        redis_client(Purpose.EVENTS).set(keys[-1], "another-worker", ex=seconds)
+
+    yield hold
+    if keys:
+        redis_client(Purpose.EVENTS).delete(*keys)
+
+
+def test_a_delivery_while_another_worker_holds_the_lease_waits_its_turn(
+    media_root: Path, foreign_lease: Callable[[int, int], None]
+) -> None:
     asset = registered(media_root)
-    redis_client(Purpose.EVENTS).set(leases.lease_key(asset.pk), "another-worker", ex=30)
+    foreign_lease(asset.pk, 30)
     with pytest.raises(leases.LeaseHeld) as held:
         worker.process_asset(asset.pk)
     assert 30 <= held.value.retry_after <= 32  # after the other's lease can have expired
@@ -395,10 +413,10 @@ def test_a_backlog_of_thousands_costs_queries_per_batch_not_per_asset() -> None:
 
 
 def test_the_task_retries_a_leased_asset_once_the_lease_can_have_expired(
-    media_root: Path,
+    media_root: Path, foreign_lease: Callable[[int, int], None]
 ) -> None:
     asset = registered(media_root)
-    redis_client(Purpose.EVENTS).set(leases.lease_key(asset.pk), "another-worker", ex=10)
+    foreign_lease(asset.pk, 10)
     with (
         mock.patch.object(process_asset_task, "retry", side_effect=RuntimeError) as retry,
         pytest.raises(RuntimeError),
