@@ -12,17 +12,20 @@ Bench), and opens the library in Debian's headless Chromium at 1440x900.
 
 In the page, a requestAnimationFrame loop scrolls the window at a fixed speed (px/s of wall
 time: after a stalled frame the scroll jumps as far as the time lost, as a compositor-driven
-scroll would) for `--seconds` (at the library's end it turns, up to the top and down again, so a
-small library is scrolled as long as a large one), and records every
-frame's gap, the long tasks (PerformanceObserver 'longtask'), each list page's request, answer
+scroll would) for `--seconds` (at the library's end it turns, up to the top and down again,
+so a small library is scrolled as long as a large one), and records every frame's gap, the long tasks (PerformanceObserver 'longtask'), each list page's request, answer
 and the first frame in which the grid has grown by its rows, the cards and elements in the DOM,
 the JS heap (performance.memory, precise), and whether the screen showed blank space where
-cards belong (the scroll outran loading or rendering). Prints a Markdown section for
-docs/BENCHMARKS.md.
+cards belong (the scroll outran loading or rendering). From outside the page it counts the
+thumbnails by status, Chromium's CPU time, and for `--trace-seconds` in the middle of the scroll
+traces the page's main thread: each task's wall time and the part of it the thread ran, which
+tells a task that was long because of its own work from one that waited for a core on a
+loaded machine. Prints a Markdown section for docs/BENCHMARKS.md.
 
 Run:
     .venv/bin/python bench/ui_scroll.py                          # 1k and 100k, 60 s each
     .venv/bin/python bench/ui_scroll.py --sizes 1000 --seconds 10    # a smoke run
+    .venv/bin/python bench/ui_scroll.py --thumbnail-rate 100000/min  # thumbnails not throttled
 """
 
 from __future__ import annotations
@@ -271,7 +274,9 @@ def ensure_frontend_built() -> None:
     if index.exists() and index.stat().st_mtime >= newest:
         return
     say("building the UI (npm run build)")
-    subprocess.run(["npm", "run", "build", "--silent"], cwd=FRONTEND, check=True)
+    subprocess.run(  # its output to stderr: stdout is the report
+        ["npm", "run", "build", "--silent"], cwd=FRONTEND, check=True, stdout=sys.stderr
+    )
 
 
 # --- one scroll in the browser ---
@@ -297,6 +302,38 @@ def browser_cpu() -> dict[str, float]:
         except psutil.Error:
             continue
     return used
+
+
+def main_thread_tasks(trace: Path) -> dict[str, float]:
+    """The page's main thread's tasks in a Chromium trace: how long they took (wall) and how
+    much of that the thread ran (its CPU time; the rest it waited for a core). A long task
+    with little CPU time is the machine's doing, not the page's."""
+    text = trace.read_text()
+    data = json.loads(text) if text.strip() else []
+    events = data["traceEvents"] if isinstance(data, dict) else data
+    main = {
+        (e["pid"], e["tid"])
+        for e in events
+        if e.get("ph") == "M"
+        and e.get("name") == "thread_name"
+        and e.get("args", {}).get("name") == "CrRendererMain"
+    }
+    runs = [
+        (e["dur"] / 1000, e.get("tdur", 0) / 1000)
+        for e in events
+        if e.get("ph") == "X" and e.get("name") == "RunTask" and (e["pid"], e["tid"]) in main
+    ]
+    long_wall = [(w, c) for w, c in runs if w > 50]
+    return {
+        "wall_ms": sum(w for w, _ in runs),
+        "cpu_ms": sum(c for _, c in runs),
+        "long": len(long_wall),
+        "long_wall_ms": sum(w for w, _ in long_wall),
+        "long_cpu_ms": sum(c for _, c in long_wall),
+        "cpu_over_50": sum(1 for _, c in runs if c > 50),
+        "cpu_over_100": sum(1 for _, c in runs if c > 100),
+        "cpu_max": max((c for _, c in runs), default=0.0),
+    }
 
 
 def scroll_library(base_url: str, size: int, args: argparse.Namespace) -> dict[str, Any]:
@@ -332,14 +369,38 @@ def scroll_library(base_url: str, size: int, args: argparse.Namespace) -> dict[s
             page.evaluate("(speed) => window.__bench.start(speed)", args.speed)
             started = time.monotonic()
             ended = False
+            # The main thread's tasks traced over `--trace-seconds` in the middle of the scroll
+            # (a trace of the whole minute would be gigabytes).
+            trace = Path(tempfile.mkstemp(prefix="mam-ui-scroll-", suffix=".json")[1])
+            trace_from = max(0.0, (args.seconds - args.trace_seconds) / 2)
+            tracing = traced = False
+            trace_started = trace_seconds = 0.0
             while time.monotonic() - started < args.seconds:
                 page.wait_for_timeout(500)
+                elapsed = time.monotonic() - started
+                if not traced and not tracing and elapsed >= trace_from:
+                    browser.start_tracing(
+                        page=page,
+                        path=str(trace),
+                        categories=["disabled-by-default-devtools.timeline"],
+                    )
+                    tracing, trace_started = True, elapsed
+                elif tracing and elapsed - trace_started >= args.trace_seconds:
+                    browser.stop_tracing()
+                    tracing, traced = False, True
+                    trace_seconds = elapsed - trace_started
                 state = page.evaluate("window.__bench.state()")
                 if state["alert"] and f"alert: {state['alert']}" not in errors:
                     errors.append(f"alert: {state['alert']}")
                 ended = state["ends"] > 0
+            if tracing:
+                browser.stop_tracing()
+                trace_seconds = time.monotonic() - started - trace_started
             page.evaluate("window.__bench.stop()")
             wall = time.monotonic() - started
+            tasks = main_thread_tasks(trace)
+            tasks["seconds"] = trace_seconds
+            trace.unlink()
             cpu_after = browser_cpu()
             cpu = {
                 kind: (cpu_after[kind] - cpu_before.get(kind, 0.0)) / wall
@@ -362,6 +423,7 @@ def scroll_library(base_url: str, size: int, args: argparse.Namespace) -> dict[s
             browser.close()
     summary = summarise(raw, size, head, ended, thumbnails, errors, args)
     summary["cpu"] = cpu
+    summary["tasks"] = tasks
     return summary
 
 
@@ -495,6 +557,27 @@ def report(runs: list[dict[str, Any]], meta: dict[str, Any]) -> str:
         ),
         ("long tasks over 100 ms", lambda r: str(r["long_tasks_over_100"])),
         (
+            "main thread, traced: seconds / busy / of which it ran (the rest: waiting for a core)",
+            lambda r: (
+                f"{fmt(r['tasks']['seconds'], 1)} s / {fmt(r['tasks']['wall_ms'])} ms"
+                f" / {fmt(r['tasks']['cpu_ms'])} ms"
+            ),
+        ),
+        (
+            "traced tasks over 50 ms: count / wall / of which the thread ran",
+            lambda r: (
+                f"{r['tasks']['long']} / {fmt(r['tasks']['long_wall_ms'])} ms"
+                f" / {fmt(r['tasks']['long_cpu_ms'])} ms"
+            ),
+        ),
+        (
+            "traced tasks that ran over 50 / over 100 ms of CPU; the most",
+            lambda r: (
+                f"{r['tasks']['cpu_over_50']} / {r['tasks']['cpu_over_100']};"
+                f" {fmt(r['tasks']['cpu_max'])} ms"
+            ),
+        ),
+        (
             "long-task ms per s, by third of the run",
             lambda r: " / ".join(fmt(t["long_task_ms_per_s"], 1) for t in r["thirds"]),
         ),
@@ -565,6 +648,9 @@ def main() -> None:
     )
     parser.add_argument("--sizes", type=int, nargs="+", default=[1_000, 100_000])
     parser.add_argument("--seconds", type=float, default=60.0, help="of scrolling per size (60)")
+    parser.add_argument(
+        "--trace-seconds", type=float, default=10.0, help="of tracing, mid-scroll (10)"
+    )
     parser.add_argument("--speed", type=float, default=6000.0, help="px per second (6000)")
     parser.add_argument(
         "--thumbnail-rate",
