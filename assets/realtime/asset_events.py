@@ -28,9 +28,11 @@ def announce_created(assets: Sequence[Asset]) -> None:
         return
     # A new asset is in no collection and (not processed yet) nobody's duplicate: no query.
     context: dict[str, Any] = {"collections": {}, "originals": {}}
+    # One serializer for the batch: DRF builds a serializer's fields from the model on first
+    # use, and a serializer per asset made that 70% of a bulk import's time (200 files/s).
+    shown = AssetSerializer(assets, many=True, context=context).data
     created = [
-        events.asset_created(asset.pk, AssetSerializer(asset, context=context).data)
-        for asset in assets
+        events.asset_created(asset.pk, data) for asset, data in zip(assets, shown, strict=True)
     ]
     transaction.on_commit(lambda: events.publish_events(created))
 
