@@ -61,11 +61,14 @@ CHROMIUM_ARGS = [
     "--no-first-run",
     "--disable-sync",
     "--enable-precise-memory-info",  # performance.memory not rounded to 100 kB buckets
+    "--js-flags=--expose-gc",  # the heap still held after a full collection, at start and end
 ]
 VIEWPORT = {"width": 1440, "height": 900}
 FRONTEND = ROOT / "frontend"
 PICTURES_PER_SIZE = 24  # distinct JPEGs per thumbnail size; every asset links its own name
-BLANK_PX = 120  # an uncovered stretch taller than a row gap: the screen shows nothing there
+BLANK_PX = 120
+# The JS heap in use after a full garbage collection (what the page holds on to).
+RETAINED_HEAP = "() => { window.gc(); return performance.memory.usedJSHeapSize; }"  # an uncovered stretch taller than a row gap: the screen shows nothing there
 
 # Installed before the app's scripts: the recorder, and the scroll it drives.
 RECORDER = r"""
@@ -365,6 +368,10 @@ def scroll_library(base_url: str, size: int, args: argparse.Namespace) -> dict[s
             head = page.locator(".library__head .muted").inner_text()
             page.wait_for_timeout(1_500)  # the first thumbnails in, the socket open
             thumbnails.clear()
+            retained_before = page.evaluate(RETAINED_HEAP)
+            loaded_before = page.evaluate(
+                "window.__bench.fetches.filter((f) => f.status === 200).length * 60"
+            )
             cpu_before = browser_cpu()
             page.evaluate("(speed) => window.__bench.start(speed)", args.speed)
             started = time.monotonic()
@@ -407,6 +414,7 @@ def scroll_library(base_url: str, size: int, args: argparse.Namespace) -> dict[s
                 for kind in cpu_after
                 if kind in cpu_before
             }
+            retained_after = page.evaluate(RETAINED_HEAP)
             raw = page.evaluate(
                 """() => {
                   const b = window.__bench;
@@ -423,6 +431,8 @@ def scroll_library(base_url: str, size: int, args: argparse.Namespace) -> dict[s
             browser.close()
     summary = summarise(raw, size, head, ended, thumbnails, errors, args)
     summary["cpu"] = cpu
+    summary["retained_mb"] = (retained_before / 2**20, retained_after / 2**20)
+    summary["loaded_before"] = loaded_before
     summary["tasks"] = tasks
     return summary
 
@@ -512,6 +522,14 @@ def summarise(
 # --- the run ---
 
 
+def retained_per_asset(run: dict[str, Any]) -> float:
+    """kB of heap kept (after a full GC) per asset loaded while scrolling."""
+    loaded: int = min(run["size"], run["loaded"]) - min(run["size"], run["loaded_before"])
+    if loaded <= 0:
+        return float("nan")
+    return float(run["retained_mb"][1] - run["retained_mb"][0]) * 1024 / loaded
+
+
 def short(size: int) -> str:
     return f"{size // 1_000_000}M" if size >= 1_000_000 else f"{size // 1000}k"
 
@@ -598,9 +616,16 @@ def report(runs: list[dict[str, Any]], meta: dict[str, Any]) -> str:
             ),
         ),
         (
-            "JS heap start -> end (max)",
+            "JS heap while scrolling: start -> end (max)",
             lambda r: (
                 f"{fmt(r['heap_first_mb'], 1)} -> {fmt(r['heap_last_mb'], 1)} MB ({fmt(r['heap_max_mb'], 1)})"
+            ),
+        ),
+        (
+            "JS heap kept after a full GC: before -> after; per asset loaded meanwhile",
+            lambda r: (
+                f"{fmt(r['retained_mb'][0], 1)} -> {fmt(r['retained_mb'][1], 1)} MB;"
+                f" {fmt(retained_per_asset(r), 1)} kB"
             ),
         ),
         (
