@@ -6,6 +6,8 @@ one), and registers a sample of the same files one request at a time through a r
 Daphne, extrapolated to the whole tree.
 
 Run: .venv/bin/python bench/import.py [--files 20000] [--api-sample 500]
+     .venv/bin/python bench/import.py --files 1000000 --quick   # the two timed imports only
+       (memory as each one's max RSS), for trees too large to import five times
 Prints a Markdown section for docs/BENCHMARKS.md.
 """
 
@@ -128,10 +130,33 @@ def api_rate(media: Path, work: Path, sample: int) -> tuple[float, int]:
     return (len(paths) - 1) / elapsed, len(paths) - 1
 
 
+def quick_report(files: int, generated: float, timed: dict[str, dict]) -> None:
+    mib = 1024 * 1024
+    print(f"### Bulk import (`bench/import.py --files {files} --quick`)\n")
+    print(
+        f"Tree: {files} small JPEGs ({PER_DIRECTORY} per folder, two levels), generated in "
+        f"{generated:.0f} s. SQLite, {os.cpu_count()} cores.\n"
+    )
+    print("| files | seconds | files/s | max RSS |")
+    print("|---:|---:|---:|---:|")
+    for run in (timed["half"], timed["full"]):
+        print(
+            f"| {run['added']:,} | {run['seconds']:.1f} | {run['added'] / run['seconds']:,.0f} |"
+            f" {run['max_rss_bytes'] / mib:.0f} MiB |"
+        )
+    growth = timed["full"]["max_rss_bytes"] / max(timed["half"]["max_rss_bytes"], 1)
+    print(f"\nMax RSS growth, half -> whole tree: {growth:.2f}x")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--files", type=int, default=20_000)
     parser.add_argument("--api-sample", type=int, default=500)
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="only the two timed imports (no tracemalloc runs, command run or API sample)",
+    )
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--trace", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("paths", nargs="*", default=["."])
@@ -154,6 +179,9 @@ def main() -> None:
             "half": run_child(media, data, half),
             "full": run_child(media, data, ["."]),
         }
+        if args.quick:
+            quick_report(args.files, generated, timed)
+            return
         traced = {
             "half": run_child(media, data, half, trace=True),
             "full": run_child(media, data, ["."], trace=True),
