@@ -27,6 +27,7 @@ class FakeStream:
         self.oldest = 1
         self.retained: dict[int, dict[str, Any]] = {}
         self.fail = False
+        self.hold: asyncio.Event | None = None  # set: reads of the stream wait for it
 
     def publish(self, progress: int, asset_id: int = 1) -> tuple[int, str]:
         self.current += 1
@@ -35,6 +36,8 @@ class FakeStream:
         return self.current, encode(self.retained[self.current])
 
     async def read_retained(self, last_seq: int, limit: int) -> tuple[list[dict[str, Any]], bool]:
+        if self.hold is not None:
+            await self.hold.wait()
         if self.fail:
             raise ConnectionError("redis is down")
         after = [self.retained[s] for s in sorted(self.retained) if s > last_seq][:limit]
@@ -206,21 +209,8 @@ async def test_a_failed_resume_says_so_and_the_connection_carries_on() -> None:
 async def test_a_slow_resume_does_not_lose_live_updates_offered_meanwhile() -> None:
     stream, client = FakeStream(), Client()
     stream.publish(10)
-    release = asyncio.Event()
-    slow_read = stream.read_retained
-
-    async def read_retained(last_seq: int, limit: int) -> tuple[list[dict[str, Any]], bool]:
-        await release.wait()
-        return await slow_read(last_seq, limit)
-
-    delivery = OrderedDelivery(
-        send=client.send,
-        read_retained=read_retained,
-        read_seq=stream.read_seq,
-        read_snapshot=stream.read_snapshot,
-        resume_grace=60.0,
-        gap_wait=5.0,
-    )
+    release = stream.hold = asyncio.Event()
+    delivery = delivery_for(stream, client, gap_wait=5.0)
     delivery.start(stream.current)
     resuming = asyncio.create_task(delivery.resume(0))
     await settle()
@@ -325,22 +315,8 @@ async def test_updates_that_must_wait_or_fill_a_gap_take_the_long_way_in_order()
 async def test_nothing_is_sent_past_a_resume_in_progress() -> None:
     stream, client = FakeStream(), DirectClient()
     stream.publish(10)
-    release = asyncio.Event()
-    slow_read = stream.read_retained
-
-    async def read_retained(last_seq: int, limit: int) -> tuple[list[dict[str, Any]], bool]:
-        await release.wait()
-        return await slow_read(last_seq, limit)
-
-    delivery = OrderedDelivery(
-        send=client.send,
-        send_now=client.send_now,
-        read_retained=read_retained,
-        read_seq=stream.read_seq,
-        read_snapshot=stream.read_snapshot,
-        resume_grace=60.0,
-        gap_wait=5.0,
-    )
+    release = stream.hold = asyncio.Event()
+    delivery = direct_delivery(stream, client, gap_wait=5.0)
     delivery.start(stream.current)
     await delivery.go_live()
     resuming = asyncio.create_task(delivery.resume(0))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 from unittest import mock
@@ -146,6 +147,30 @@ class DirectRecorder(Recorder):
         return True
 
 
+def deliver_through(
+    layer: QuietLayer, subscribers: list[Recorder], until: Callable[[], bool]
+) -> None:
+    """A fan-out on `layer` with these subscribers, run in a loop of its own until `until()`
+    (or a second), then stopped."""
+
+    async def scenario() -> None:
+        subscription = fanout.ProcessFanout()
+        with mock.patch.object(fanout, "get_channel_layer", return_value=layer):
+            for subscriber in subscribers:
+                await subscription.join(subscriber)
+            for _ in range(100):
+                if until():
+                    break
+                await asyncio.sleep(0.01)
+        assert subscription._task is not None and subscription._membership is not None
+        for task in (subscription._task, subscription._membership):
+            task.cancel()
+        await asyncio.gather(subscription._task, subscription._membership, return_exceptions=True)
+
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, scenario()).result(timeout=10)
+
+
 def test_a_round_of_events_is_one_layer_message_delivered_in_order() -> None:
     """A bulk change's events cross the channel layer BROADCAST_BATCH to a message (one Redis
     round trip each, not one per event) and reach each connection one by one, in seq order,
@@ -159,22 +184,7 @@ def test_a_round_of_events_is_one_layer_message_delivered_in_order() -> None:
     assert single == [{"type": "processing.update", **round_[0]}]
     layer = ScriptedLayer([*messages, *events.layer_messages([{**round_[0], "seq": 251}])])
     sink = Recorder()
-
-    async def scenario() -> None:
-        subscription = fanout.ProcessFanout()
-        with mock.patch.object(fanout, "get_channel_layer", return_value=layer):
-            await subscription.join(sink)
-            for _ in range(100):
-                if len(sink.offered) == 251:
-                    break
-                await asyncio.sleep(0.01)
-        assert subscription._task is not None and subscription._membership is not None
-        for task in (subscription._task, subscription._membership):
-            task.cancel()
-        await asyncio.gather(subscription._task, subscription._membership, return_exceptions=True)
-
-    with ThreadPoolExecutor(1) as pool:
-        pool.submit(asyncio.run, scenario()).result(timeout=10)
+    deliver_through(layer, [sink], until=lambda: len(sink.offered) == 251)
     assert [seq for seq, _ in sink.offered] == list(range(1, 252))
     assert sink.offered[0][1] == '{"type":"asset_update","seq":1,"data":{"asset_id":1}}'
 
@@ -185,23 +195,7 @@ def test_each_update_is_taken_at_once_where_it_can_be_and_awaited_where_not() ->
     updates = [{"seq": n, "kind": "asset_update", "data": {"asset_id": n}} for n in range(1, 7)]
     layer = ScriptedLayer([m for u in updates for m in events.layer_messages([u])])
     direct, plain = DirectRecorder(), Recorder()
-
-    async def scenario() -> None:
-        subscription = fanout.ProcessFanout()
-        with mock.patch.object(fanout, "get_channel_layer", return_value=layer):
-            await subscription.join(direct)
-            await subscription.join(plain)
-            for _ in range(100):
-                if len(plain.offered) == 6:
-                    break
-                await asyncio.sleep(0.01)
-        assert subscription._task is not None and subscription._membership is not None
-        for task in (subscription._task, subscription._membership):
-            task.cancel()
-        await asyncio.gather(subscription._task, subscription._membership, return_exceptions=True)
-
-    with ThreadPoolExecutor(1) as pool:
-        pool.submit(asyncio.run, scenario()).result(timeout=10)
+    deliver_through(layer, [direct, plain], until=lambda: len(plain.offered) == 6)
     assert [seq for seq, _ in direct.offered] == list(range(1, 7))
     assert direct.at_once == [2, 4, 6]
     assert [seq for seq, _ in plain.offered] == list(range(1, 7))
